@@ -1,0 +1,8 @@
+"""Model stage: validated objects -> one resolved catalogue with references joined.
+
+Pages, search indexes, QR sheets and exports all read this one catalogue, which is why they cannot disagree.
+"""
+
+from .catalogue import Catalogue, build_catalogue
+
+__all__ = ["Catalogue", "build_catalogue"]

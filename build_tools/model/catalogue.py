@@ -1,0 +1,124 @@
+"""The resolved catalogue: every object by id, plus the reverse links pages need (what can I do at this hall,
+which SOPs and scenario guides mention this matter, which matters this one replaced)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..schema import Department, Guide, Hall, Matter, Sop
+from ..schema.matter import Necessity, Scope, State
+from ..schema.place import HallType
+from ..validate import Parsed
+
+
+@dataclass(frozen=True)
+class MaterialCounts:
+    """What the answer box says under 带什么."""
+
+    items: int
+    originals: int
+    copies: int
+    exempt: int
+
+
+@dataclass
+class Catalogue:
+    departments: dict[str, Department]
+    halls: dict[str, Hall]
+    matters: dict[str, Matter]
+    sops: dict[str, Sop]
+    guides: dict[str, Guide]
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    _sops_by_matter: dict[str, list[Sop]] = field(default_factory=lambda: defaultdict(list))
+    _guides_by_matter: dict[str, list[Guide]] = field(default_factory=lambda: defaultdict(list))
+    _predecessors: dict[str, list[Matter]] = field(default_factory=lambda: defaultdict(list))
+
+    def __post_init__(self) -> None:
+        for sop in self.sops.values():
+            if sop.matter:
+                self._sops_by_matter[sop.matter].append(sop)
+        for guide in self.guides.values():
+            for mid in {m for step in guide.steps for m in step.matters}:
+                self._guides_by_matter[mid].append(guide)
+        for m in self.matters.values():
+            if m.status.successor:
+                self._predecessors[m.status.successor].append(m)
+
+    # --- what a matter page needs -------------------------------------------------------------
+    def department_of(self, m: Matter) -> Department:
+        return self.departments[m.authority.body]
+
+    def halls_of(self, m: Matter) -> list[Hall]:
+        """Halls with a window for the matter; 全区通办 matters can also be handled at every street hall."""
+        ids = list(m.channels.window.halls) if m.channels.window else []
+        if m.scope in (Scope.DISTRICT, Scope.CITY, Scope.COUNTRY):
+            ids += [h.id for h in self.halls.values() if h.type is HallType.STREET and h.id not in ids]
+        return [self.halls[h] for h in ids]
+
+    def sops_for(self, m: Matter) -> list[Sop]:
+        return self._sops_by_matter.get(m.id, [])
+
+    def guides_for(self, m: Matter) -> list[Guide]:
+        return self._guides_by_matter.get(m.id, [])
+
+    def predecessors(self, m: Matter) -> list[Matter]:
+        return self._predecessors.get(m.id, [])
+
+    def final_successor(self, m: Matter) -> Matter | None:
+        """Follow merged/delegated chains to the matter that is handled today."""
+        seen = {m.id}
+        current = m
+        while current.status.successor and current.status.successor not in seen:
+            seen.add(current.status.successor)
+            current = self.matters[current.status.successor]
+        return current if current is not m else None
+
+    @staticmethod
+    def material_counts(m: Matter) -> MaterialCounts:
+        brought = [x for x in m.materials if not x.exempt and x.necessity is not Necessity.CONDITIONAL]
+        return MaterialCounts(
+            items=len(brought),
+            originals=sum(x.originals for x in brought),
+            copies=sum(x.copies for x in brought),
+            exempt=sum(1 for x in m.materials if x.exempt),
+        )
+
+    # --- indexes ---------------------------------------------------------------------------
+    def live_matters(self) -> list[Matter]:
+        """Matters a citizen can still apply for (in the indexes and search)."""
+        return [m for m in self.matters.values() if m.status.state in (State.ACTIVE, State.SUSPENDED)]
+
+    def matters_at(self, hall: Hall) -> list[Matter]:
+        return [m for m in self.live_matters() if hall in self.halls_of(m)]
+
+    def matters_of(self, dept: Department) -> list[Matter]:
+        return [m for m in self.live_matters() if m.authority.body == dept.id]
+
+    def by_key(self, key) -> dict[str, list[Matter]]:
+        """Group live matters by a key function that returns one value or several (audience, topics)."""
+        groups: dict[str, list[Matter]] = defaultdict(list)
+        for m in self.live_matters():
+            values = key(m)
+            for v in values if isinstance(values, Iterable) and not isinstance(values, str) else [values]:
+                groups[str(v)].append(m)
+        return dict(sorted(groups.items()))
+
+
+def build_catalogue(parsed: Parsed) -> Catalogue:
+    def objs(table: dict) -> dict:
+        return {k: v[1] for k, v in sorted(table.items())}
+
+    sources = {}
+    for kind, table in (("matter", parsed.matters), ("sop", parsed.sops), ("guide", parsed.guides), ("hall", parsed.halls), ("department", parsed.departments)):
+        for key, (doc, _obj) in table.items():
+            sources[(kind, key)] = doc.path
+    return Catalogue(
+        departments=objs(parsed.departments),
+        halls=objs(parsed.halls),
+        matters=objs(parsed.matters),
+        sops=objs(parsed.sops),
+        guides=objs(parsed.guides),
+        sources=sources,
+    )

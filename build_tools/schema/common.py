@@ -1,0 +1,81 @@
+"""Building blocks shared by every content type.
+
+Field names are English snake_case; enumeration *values* are the Chinese words editors already use in
+办事指南, so a YAML file reads like the guide it produces. Each field's Chinese description is what editors see
+on hover in their editor and in the generated field reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+#: Marks a field that must never reach a public build (internal phone extensions, staff notes ...).
+INTERNAL = {"x-internal": True}
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+LocalId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=500)]
+Phone = Annotated[str, StringConstraints(pattern=r"^[0-9][0-9\-]{2,19}$")]
+
+
+class Strict(BaseModel):
+    """Every content object rejects unknown keys, so a typo is reported instead of silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class TimeUnit(StrEnum):
+    WORKING_DAY = "工作日"
+    NATURAL_DAY = "自然日"
+    HOUR = "小时"
+    MINUTE = "分钟"
+
+
+class Duration(Strict):
+    """A span of time: always a number with a unit, never free text, so it can be compared and summed."""
+
+    value: int = Field(ge=0, le=3650, description="数值；0 表示当场办结（即办）")
+    unit: TimeUnit = Field(description="单位：工作日、自然日、小时或分钟")
+    note: str | None = Field(None, max_length=500, description="说明，例如“不含公示时间”")
+
+    def __str__(self) -> str:
+        """How the guide says it: "5 个工作日", "30 分钟", "当场办结"."""
+        if self.value == 0:
+            return "当场办结"
+        counter = "个" if self.unit in (TimeUnit.WORKING_DAY, TimeUnit.NATURAL_DAY) else ""
+        return f"{self.value} {counter}{self.unit}"
+
+
+class Contact(Strict):
+    """One way to reach someone: a phone number, a window, or a web address."""
+
+    type: "ContactType" = Field(description="方式：电话、窗口或网上")
+    value: ShortText = Field(description="电话号码、窗口名称或网址")
+    hours: str | None = Field(None, max_length=200, description="可联系的时间")
+    hall: Slug | None = Field(None, description="窗口所在大厅的 id（方式为窗口时填写）")
+
+
+class ContactType(StrEnum):
+    PHONE = "电话"
+    WINDOW = "窗口"
+    ONLINE = "网上"
+
+
+class HistoryEntry(Strict):
+    date: dt.date = Field(description="变更日期，格式 YYYY-MM-DD")
+    change: Text = Field(description="变更内容，写给办事群众看")
+    ref: str | None = Field(None, max_length=200, description="依据文件或文号")
+
+
+def field_docs(model: type[BaseModel]) -> dict[str, Any]:
+    """Chinese description of each field, for error messages that name what a field means."""
+    return {name: f.description for name, f in model.model_fields.items()}
+
+
+Contact.model_rebuild()

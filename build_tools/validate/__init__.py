@@ -1,0 +1,48 @@
+"""Validate stage: loaded documents -> typed objects and every problem, reported all at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..load import load_tree
+from ..problems import Problem
+from .fields import check_document
+from .rules import RULES, Parsed
+
+__all__ = ["Validated", "validate_tree", "Parsed"]
+
+_TABLES = {"department": "departments", "hall": "halls", "matter": "matters", "sop": "sops", "guide": "guides"}
+
+
+@dataclass
+class Validated:
+    parsed: Parsed
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate_tree(root: Path, today: dt.date | None = None) -> Validated:
+    """Load and check every content file under `root`. Cross-file rules run even when some files failed,
+    so an editor sees all problems in one pass (rules only look at files that did parse)."""
+    loaded = load_tree(root)
+    problems = list(loaded.problems)
+    tables: dict[str, dict] = {name: {} for name in _TABLES.values()}
+    for doc, ctype in loaded.all():
+        obj, found = check_document(doc, ctype.model)
+        problems.extend(found)
+        if obj is None:
+            continue
+        table = tables[_TABLES[ctype.name]]
+        if obj.id in table:
+            problems.append(doc.problem(("id",), f"{ctype.label} id“{obj.id}”与 {table[obj.id][0].path} 重复；id 必须唯一"))
+            continue
+        table[obj.id] = (doc, obj)
+    parsed = Parsed(**tables, today=today or dt.date.today())
+    for rule in RULES:
+        problems.extend(rule(parsed))
+    return Validated(parsed, sorted(set(problems)))
