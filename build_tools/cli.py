@@ -9,6 +9,7 @@ import sys
 #: Verb -> module in build_tools.commands. Order is the order of `--help`.
 VERBS = {
     "validate": "validate",
+    "build": "build",
 }
 
 

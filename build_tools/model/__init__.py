@@ -3,6 +3,7 @@
 Pages, search indexes, QR sheets and exports all read this one catalogue, which is why they cannot disagree.
 """
 
+from .audience import Audience, view
 from .catalogue import Catalogue, build_catalogue
 
-__all__ = ["Catalogue", "build_catalogue"]
+__all__ = ["Audience", "Catalogue", "build_catalogue", "view"]

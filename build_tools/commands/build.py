@@ -1,0 +1,37 @@
+"""`build`: the full release build for one audience, swapped into place only when it succeeded."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..model import Audience
+from ..problems import ContentError
+from ..publish import RendererError, build
+
+HELP = "构建网站（公开版或工作人员版）；构建失败时保留原来的网站不动"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", type=Path, default=Path("."), help="内容仓库根目录（默认当前目录）")
+    parser.add_argument("--audience", choices=[a.value for a in Audience], default=Audience.PUBLIC.value,
+                        help="public：公开版（默认，输出到 site/）；staff：工作人员版（输出到 site-staff/），含内部字段和内部 SOP")
+    parser.add_argument("--out", type=Path, help="输出目录（默认 site/ 或 site-staff/）")
+
+
+def run(args: argparse.Namespace) -> int:
+    audience = Audience(args.audience)
+    out = args.out or args.root / ("site" if audience is Audience.PUBLIC else "site-staff")
+    try:
+        timings = build(args.root.resolve(), audience, out)
+    except ContentError as err:
+        for problem in err.problems:
+            print(problem)
+        print(f"发现 {len(err.problems)} 个问题，没有构建；{out} 保持原样。", file=sys.stderr)
+        return 1
+    except RendererError as err:
+        print(f"网站生成失败，{out} 保持原样：\n{err}", file=sys.stderr)
+        return 1
+    print(f"已构建{'公开版' if audience is Audience.PUBLIC else '工作人员版'}：{out}。{timings.summary()}", file=sys.stderr)
+    return 0

@@ -1,0 +1,57 @@
+"""The only module that knows MkDocs: before each build (and each rebuild while `mkdocs serve` runs),
+generate the docs folder from the YAML content; while serving, watch the content folders.
+
+Everything else in build_tools is renderer-agnostic, so MkDocs can be swapped for another renderer by
+replacing this file and mkdocs.yml.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from build_tools.model import Audience
+from build_tools.problems import ContentError
+from build_tools.publish import ENV_AUDIENCE, ENV_PREGENERATED, docs_dir, generate_sources
+from build_tools.schema import CONTENT_TYPES
+from build_tools.settings import load_settings
+
+log = logging.getLogger("mkdocs.hooks.baike")
+
+
+def _root(config) -> Path:
+    """The content repository is the folder that holds mkdocs.yml."""
+    return Path(config.config_file_path).resolve().parent
+
+
+def on_config(config):
+    root = _root(config)
+    audience = Audience(os.environ.get(ENV_AUDIENCE, Audience.PUBLIC.value))
+    if os.environ.get(ENV_PREGENERATED):
+        settings = load_settings(root)
+    else:
+        try:
+            settings, changed = generate_sources(root, audience)
+        except ContentError as err:
+            raise PluginError("内容有错误，页面没有更新：\n" + "\n".join(str(p) for p in err.problems)) from None
+        if changed:
+            log.info("已重新生成 %d 个页面源文件", len(changed))
+    config.docs_dir = str(docs_dir(root, audience))
+    config.site_name = settings.site_name
+    config.extra["sample_data"] = settings.sample_data
+    config.extra["audience"] = audience.value
+    return config
+
+
+def on_serve(server, config, builder):
+    root = _root(config)
+    for ctype in CONTENT_TYPES:
+        folder = root / ctype.folder
+        if folder.is_dir():
+            server.watch(str(folder))
+    server.watch(str(root / "site.yaml"))
+    server.watch(str(root / "build_tools" / "templates"))
+    return server

@@ -1,0 +1,66 @@
+"""Public and staff views of one catalogue.
+
+The schema marks internal fields (`x-internal`); the public view is the same catalogue with those fields
+emptied and staff-only SOPs removed, taken *before* anything is rendered, so no output of a public build
+(page, search index, export, QR sheet) can contain them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..schema.sop import SopAudience
+from .catalogue import Catalogue
+
+
+class Audience(StrEnum):
+    PUBLIC = "public"
+    STAFF = "staff"
+
+
+def is_internal(model: type[BaseModel], name: str) -> bool:
+    extra = model.model_fields[name].json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("x-internal"))
+
+
+def strip_internal(value: Any) -> Any:
+    """A copy of `value` with every internal field set to None, at any depth."""
+    if isinstance(value, BaseModel):
+        update = {}
+        for name in type(value).model_fields:
+            current = getattr(value, name)
+            if is_internal(type(value), name):
+                if current is not None:
+                    update[name] = None
+                continue
+            stripped = strip_internal(current)
+            if stripped is not current:
+                update[name] = stripped
+        return value.model_copy(update=update) if update else value
+    if isinstance(value, list):
+        items = [strip_internal(v) for v in value]
+        return items if any(a is not b for a, b in zip(items, value)) else value
+    if isinstance(value, dict):
+        items = {k: strip_internal(v) for k, v in value.items()}
+        return items if any(items[k] is not value[k] for k in value) else value
+    return value
+
+
+def view(catalogue: Catalogue, audience: Audience) -> Catalogue:
+    if audience is Audience.STAFF:
+        return catalogue
+
+    def clean(table: dict) -> dict:
+        return {k: strip_internal(v) for k, v in table.items()}
+
+    return Catalogue(
+        departments=clean(catalogue.departments),
+        halls=clean(catalogue.halls),
+        matters=clean(catalogue.matters),
+        sops={k: strip_internal(s) for k, s in catalogue.sops.items() if s.audience is SopAudience.PUBLIC},
+        guides=clean(catalogue.guides),
+        sources=catalogue.sources,
+    )

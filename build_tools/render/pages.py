@@ -1,0 +1,158 @@
+"""Which pages the site has, and what each template is given.
+
+One builder per page kind; each returns `Page`s (output path + template + context). Builders read only the
+catalogue, so the same pages can be handed to any renderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Catalogue
+from ..model.audience import Audience
+from ..schema.matter import Matter, OnlineDepth, State
+from ..schema.reference import all_field_tables
+from ..settings import Settings
+from .flowchart import layout, step_numbers
+
+#: Where each kind of object lives in the site; pages link with these, so a URL scheme change is one edit.
+URLS = {
+    "matter": "matters/{id}/",
+    "hall": "halls/{id}/",
+    "department": "departments/{id}/",
+    "sop": "sop/{id}/",
+    "guide": "guides/{id}/",
+}
+
+
+def url_of(kind: str, id: str) -> str:
+    return URLS[kind].format(id=id)
+
+
+def source_of(kind: str, id: str) -> str:
+    return URLS[kind].format(id=id).rstrip("/") + ".md"
+
+
+@dataclass
+class Page:
+    path: str  # relative to the docs directory, e.g. "matters/qiye-sheli-dengji.md"
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every template may use besides its own page: the catalogue, settings and audience."""
+
+    catalogue: Catalogue
+    settings: Settings
+    audience: Audience
+
+    @property
+    def staff(self) -> bool:
+        return self.audience is Audience.STAFF
+
+
+def all_pages(site: Site) -> Iterator[Page]:
+    yield from home(site)
+    yield from matter_pages(site)
+    yield from place_pages(site)
+    yield from sop_pages(site)
+    yield from guide_pages(site)
+    yield from browse_pages(site)
+    yield Page("reference/fields.md", "fields.md.j2", {"tables": all_field_tables()})
+
+
+def home(site: Site) -> Iterator[Page]:
+    cat = site.catalogue
+    yield Page("index.md", "home.md.j2", {
+        "guides": list(cat.guides.values()),
+        "halls": list(cat.halls.values()),
+        "departments": [d for d in cat.departments.values() if cat.matters_of(d)],
+        "popular": [m for m in cat.live_matters() if m.popular_names][:12],
+        "count": len(cat.live_matters()),
+    })
+
+
+def answer_box(cat: Catalogue, m: Matter) -> dict[str, Any]:
+    """The four questions answered before anything else (GOV.UK "check before you start")."""
+    online = m.channels.online
+    full_online = bool(online and OnlineDepth.HANDLE in online.depth and m.visits.count == 0)
+    return {
+        "counts": cat.material_counts(m),
+        "halls": cat.halls_of(m),
+        "online": online,
+        "full_online": full_online,
+    }
+
+
+def matter_pages(site: Site) -> Iterator[Page]:
+    cat = site.catalogue
+    for m in cat.matters.values():
+        if m.status.state is State.CANCELLED:
+            yield Page(source_of("matter", m.id), "tombstone.md.j2", {"m": m, "alternatives": [cat.matters[a] for a in m.status.alternatives]})
+            continue
+        successor = cat.final_successor(m)
+        if successor and m.status.state in (State.MERGED, State.DELEGATED):
+            yield Page(source_of("matter", m.id), "moved.md.j2", {"m": m, "successor": successor})
+            continue
+        yield Page(source_of("matter", m.id), "matter.md.j2", {
+            "m": m,
+            "dept": cat.department_of(m),
+            "answer": answer_box(cat, m),
+            "numbers": step_numbers(m.steps),
+            "chart": layout(m.steps),
+            "halls": cat.halls_of(m),
+            "sops": cat.sops_for(m),
+            "guides": cat.guides_for(m),
+            "related": [cat.matters[r] for r in m.related],
+            "predecessors": cat.predecessors(m),
+            "conditional": [x for x in m.materials if x.necessity == "按情形"],
+            "source": cat.sources.get(("matter", m.id)),
+        })
+
+
+def place_pages(site: Site) -> Iterator[Page]:
+    cat = site.catalogue
+    for h in cat.halls.values():
+        matters = cat.matters_at(h)
+        own = [m for m in matters if m.channels.window and h.id in m.channels.window.halls]
+        shared = [m for m in matters if m not in own]
+        yield Page(source_of("hall", h.id), "hall.md.j2", {"h": h, "own": own, "shared": shared,
+                                                           "departments": [d for d in cat.departments.values() if h.id in d.halls]})
+    for d in cat.departments.values():
+        yield Page(source_of("department", d.id), "department.md.j2", {"d": d, "matters": cat.matters_of(d),
+                                                                       "halls": [cat.halls[h] for h in d.halls]})
+
+
+def sop_pages(site: Site) -> Iterator[Page]:
+    cat = site.catalogue
+    for s in cat.sops.values():
+        matter = cat.matters.get(s.matter) if s.matter else None
+        refs = {}
+        if matter:
+            refs = {x.id: x.name for x in matter.materials} | {c.id: c.text for c in matter.conditions}
+        yield Page(source_of("sop", s.id), "sop.md.j2", {"s": s, "matter": matter, "refs": refs,
+                                                         "roles": {r.id: r.name for r in s.roles},
+                                                         "halls": [cat.halls[h] for h in s.halls]})
+    yield Page("sop/index.md", "sop_index.md.j2", {"sops": list(cat.sops.values())})
+
+
+def guide_pages(site: Site) -> Iterator[Page]:
+    cat = site.catalogue
+    for g in cat.guides.values():
+        numbers = step_numbers(g.steps)  # type: ignore[arg-type]
+        yield Page(source_of("guide", g.id), "guide.md.j2", {"g": g, "numbers": numbers})
+    yield Page("guides/index.md", "guide_index.md.j2", {"guides": list(cat.guides.values())})
+
+
+def browse_pages(site: Site) -> Iterator[Page]:
+    cat = site.catalogue
+    yield Page("browse/departments.md", "browse.md.j2", {"title": "按部门查找", "groups": {d.name: cat.matters_of(d) for d in cat.departments.values() if cat.matters_of(d)}, "kind": "department",
+                                                        "ids": {d.name: d.id for d in cat.departments.values()}})
+    yield Page("browse/halls.md", "browse.md.j2", {"title": "按大厅查找", "groups": {h.name: cat.matters_at(h) for h in cat.halls.values()}, "kind": "hall",
+                                                  "ids": {h.name: h.id for h in cat.halls.values()}})
+    yield Page("browse/audience.md", "browse.md.j2", {"title": "按服务对象查找", "groups": cat.by_key(lambda m: m.audience), "kind": None, "ids": {}})
+    yield Page("browse/topics.md", "browse.md.j2", {"title": "按主题查找", "groups": cat.by_key(lambda m: m.topics), "kind": None, "ids": {}})

@@ -1,0 +1,41 @@
+"""Editors' text -> safe HTML.
+
+Text fields accept a small Markdown subset (paragraphs, emphasis, lists, links). Whatever the Markdown
+produces is then cleaned by nh3 (Ammonia) to an allow-list, so raw HTML, scripts, event handlers and
+`javascript:` links in content can never reach a page.
+"""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "a", "br", "code"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "tel", "mailto"}
+
+_md = markdown.Markdown(extensions=[], output_format="html")
+
+
+def to_html(text: str | None) -> Markup:
+    """Block text (may become several paragraphs or a list)."""
+    if not text:
+        return Markup("")
+    html = _md.reset().convert(text)
+    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener"))
+
+
+def to_inline_html(text: str | None) -> Markup:
+    """One-line text: the same, without the wrapping paragraph."""
+    html = str(to_html(text))
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+def plain(text: str | None) -> str:
+    """Text with all markup removed (for meta descriptions, search snippets, JSON exports)."""
+    if not text:
+        return ""
+    return nh3.clean(_md.reset().convert(text), tags=set()).strip()

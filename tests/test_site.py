@@ -1,0 +1,150 @@
+"""The built sample site, read as a citizen's browser would get it (HTML files on disk)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from build_tools.model import Audience, build_catalogue
+from build_tools.schema.matter import State
+from build_tools.validate import validate_tree
+
+from .support import REPO, build_copy
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    result = validate_tree(REPO)
+    assert result.ok, "\n".join(map(str, result.problems))
+    return build_catalogue(result.parsed)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build_copy(tmp_path_factory.mktemp("public"))
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+class Resources(HTMLParser):
+    """Every URL the browser would fetch by itself (not links the user may click)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("script", "img", "iframe", "audio", "video", "source") and a.get("src"):
+            self.urls.append(a["src"])
+        if tag == "link" and a.get("rel") not in ("canonical", "alternate") and a.get("href"):
+            self.urls.append(a["href"])
+
+
+def test_sample_meets_the_brief(catalogue):
+    assert len(catalogue.matters) >= 40
+    assert len(catalogue.departments) >= 8 and len(catalogue.halls) >= 6
+    assert len(catalogue.guides) >= 3 and len(catalogue.sops) >= 8
+    states = {m.status.state for m in catalogue.matters.values()}
+    assert State.CANCELLED in states and State.DELEGATED in states
+    names = " ".join(m.name for m in catalogue.matters.values())
+    for required in ("企业设立登记", "企业变更登记", "企业注销登记", "个体工商户设立登记", "食品经营许可", "个人股权转让", "法人一证通",
+                     "发票代开", "完税证明", "生育登记", "社会保障卡", "定点医疗机构", "档案查询", "残疾人证", "城乡居民基本养老保险",
+                     "城乡居民基本医疗保险", "失业登记", "就业创业证", "灵活就业", "最低生活保障", "养老助残卡", "公共租赁住房", "结婚登记"):
+        assert required in names, required
+
+
+def test_sample_uses_only_fictional_contacts():
+    pattern = re.compile(r"\b(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})\b")
+    for path in REPO.glob("*/*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        for number in pattern.findall(text):
+            assert number.startswith("010-0000-"), f"{path}: {number}"
+        for url in re.findall(r"https?://[^\s\"'）)]+", text):
+            assert re.match(r"https?://([a-z0-9-]+\.)*example\.gov\.cn(/|$)", url), f"{path}: {url}"
+
+
+def test_every_live_matter_page_has_the_guide(site, catalogue):
+    for m in catalogue.live_matters():
+        html = page(site, f"matters/{m.id}")
+        assert m.name in html
+        assert 'id="steps"' in html and 'id="materials"' in html and 'id="time-fees"' in html
+        for material in m.materials:
+            assert material.name in html, (m.id, material.name)
+        for step in m.steps:
+            assert step.title in html, (m.id, step.title)
+        assert str(m.time_limits.legal) in html
+        assert ("不收费" in html) if not m.fees.charged else all(f.standard in html for f in m.fees.items)
+        answer = html.index("bk-answer")
+        assert answer < html.index('id="steps"'), "the answer box comes before the steps"
+
+
+def test_cancelled_matter_is_a_tombstone_not_a_404(site, catalogue):
+    for m in catalogue.matters.values():
+        if m.status.state is State.CANCELLED:
+            html = page(site, f"matters/{m.id}")
+            assert "已取消" in html and str(m.status.since) in html and m.status.reason in html
+            for alt in m.status.alternatives:
+                assert f"matters/{alt}/" in html
+
+
+def test_merged_and_delegated_matters_lead_to_successor(site, catalogue):
+    for m in catalogue.matters.values():
+        if m.status.state in (State.MERGED, State.DELEGATED):
+            html = page(site, f"matters/{m.id}")
+            assert f"matters/{catalogue.final_successor(m).id}/" in html
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 60
+    for path in pages:
+        parser = Resources()
+        parser.feed(path.read_text(encoding="utf-8"))
+        for url in parser.urls:
+            assert not re.match(r"^(https?:)?//", url), f"{path.relative_to(site)} loads {url}"
+    for css in site.rglob("*.css"):
+        for url in re.findall(r"url\(([^)]+)\)", css.read_text(encoding="utf-8")):
+            assert not re.match(r"^['\"]?(https?:)?//", url), f"{css} loads {url}"
+        assert "@import" not in css.read_text(encoding="utf-8") or "fonts.googleapis" not in css.read_text(encoding="utf-8")
+
+
+def test_every_page_says_sample_data(site):
+    for path in site.rglob("index.html"):
+        assert "示例数据" in path.read_text(encoding="utf-8"), path
+
+
+def test_navigation_does_not_list_every_matter(site, catalogue):
+    """Output per page must not grow with the number of matters: matters are not in the nav."""
+    home = page(site, "")
+    nav = home[home.index('class="md-nav md-nav--primary"'):home.index("</nav>", home.index('class="md-nav md-nav--primary"'))]
+    assert "matters/" not in nav
+
+
+def test_hall_page_lists_what_can_be_done_there(site, catalogue):
+    for h in catalogue.halls.values():
+        html = page(site, f"halls/{h.id}")
+        assert h.address in html
+        for m in catalogue.matters_at(h):
+            assert f"matters/{m.id}/" in html
+
+
+def test_staff_sops_are_absent_from_public_build(site, catalogue):
+    for s in catalogue.sops.values():
+        exists = (site / "sop" / s.id / "index.html").exists()
+        assert exists == (s.audience == "公开"), s.id
+
+
+def test_staff_build_has_sops_and_edit_links(tmp_path_factory, catalogue):
+    staff = build_copy(tmp_path_factory.mktemp("staff"), Audience.STAFF)
+    for s in catalogue.sops.values():
+        assert (staff / "sop" / s.id / "index.html").exists()
+    m = next(m for m in catalogue.live_matters() if catalogue.sops_for(m))
+    html = page(staff, f"matters/{m.id}")
+    assert f"sop/{catalogue.sops_for(m)[0].id}/" in html
+    assert "matters/" + m.id + ".yaml" in html
