@@ -10,15 +10,23 @@ import sys
 VERBS = {
     "validate": "validate",
     "build": "build",
+    "codes": "codes",
+    "gen-docs": "gen_docs",
 }
 
 
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """Fixed width, so `--help` (and docs/cli.md generated from it) does not depend on the terminal."""
+    return argparse.HelpFormatter(prog, width=100)
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m build_tools", description="行政服务百科编译器：YAML 内容 → 静态网站及其附属产物")
+    parser = argparse.ArgumentParser(prog="python -m build_tools", description="行政服务百科编译器：YAML 内容 → 静态网站及其附属产物",
+                                     formatter_class=_formatter)
     sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
     for verb, module_name in VERBS.items():
         module = importlib.import_module(f"build_tools.commands.{module_name}")
-        cmd = sub.add_parser(verb, help=module.HELP, description=module.HELP)
+        cmd = sub.add_parser(verb, help=module.HELP, description=module.HELP, formatter_class=_formatter)
         module.add_arguments(cmd)
         cmd.set_defaults(run=module.run)
     return parser

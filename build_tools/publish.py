@@ -20,7 +20,8 @@ from pathlib import Path
 
 from .model import Audience, Catalogue, build_catalogue, view
 from .problems import ContentError
-from .render import render_site, write_tree
+from .qr.files import short_link_files
+from .render import make_environment, render_site, write_tree
 from .settings import Settings, load_settings
 from .validate import validate_tree
 
@@ -64,7 +65,9 @@ def generate_sources(root: Path, audience: Audience, timings: Timings | None = N
     timings = timings or Timings()
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
-    files = timings.run("生成页面", render_site, view(catalogue, audience), settings, audience)
+    visible = view(catalogue, audience)
+    files = timings.run("生成页面", render_site, visible, settings, audience)
+    files.update(timings.run("二维码和短链接", short_link_files, visible, settings, make_environment()))
     changed = timings.run("写入", write_tree, files, docs_dir(root, audience))
     return settings, changed
 

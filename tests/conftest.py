@@ -3,7 +3,9 @@
 The tree holds copies of the repository's `departments/` and `halls/`, the example matter
 `matters/qiye-sheli-dengji.yaml` (with `related:` emptied, because the matters it names may not exist yet) and a
 second, small matter written here (`SMALL_MATTER`, a 即办件 with an exempt material) so that cross-file rules can
-be exercised. Other files in `matters/`, `sop/` and `guides/` of the repository are deliberately not used.
+be exercised, plus a `registry/codes.yaml` that gives every hall and matter of the tree a short code (validate
+requires one for every object). Other files in `matters/`, `sop/` and `guides/` of the repository are
+deliberately not used.
 """
 
 from __future__ import annotations
@@ -135,6 +137,19 @@ def replace_once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+#: Short-code prefix and digits per kind of object, as in build_tools/qr/registry.py.
+_CODE_FORMAT = {"hall": ("H", 3), "matter": ("M", 4), "sop": ("S", 3), "guide": ("G", 3)}
+
+
+def registry_text(objects: dict[str, list[str]]) -> str:
+    """`registry/codes.yaml` giving each (kind, id) a short code."""
+    lines = ["codes:"]
+    for kind, (prefix, width) in _CODE_FORMAT.items():
+        for n, ident in enumerate(objects.get(kind, []), start=1):
+            lines.append(f"  {prefix}{n:0{width}d}: {{kind: {kind}, id: {ident}, issued: 2026-11-01}}")
+    return "\n".join(lines) + "\n"
+
+
 def _read_sources() -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for folder in ("departments", "halls"):
@@ -176,6 +191,19 @@ class ContentTree:
             path.write_bytes(data)
         for folder in ("sop", "guides"):
             (root / folder).mkdir(exist_ok=True)
+        self.registered: dict[str, list[str]] = {
+            "hall": sorted(Path(rel).stem for rel in sources() if rel.startswith("halls/")),
+            "matter": sorted(Path(rel).stem for rel in sources() if rel.startswith("matters/")),
+        }
+        self.write_registry()
+
+    def register(self, kind: str, ident: str) -> None:
+        """Give a new object (kind: hall, matter, sop or guide) a short code in registry/codes.yaml."""
+        self.registered.setdefault(kind, []).append(ident)
+        self.write_registry()
+
+    def write_registry(self) -> None:
+        self.write("registry/codes.yaml", registry_text(self.registered))
 
     def text(self, rel: str) -> str:
         return (self.root / rel).read_text(encoding="utf-8")
@@ -202,8 +230,9 @@ class ContentTree:
     def validate(self, today: dt.date = TODAY) -> Validated:
         return validate_tree(self.root, today=today)
 
-    def problems(self, today: dt.date = TODAY) -> list[str]:
-        return [str(p) for p in self.validate(today).problems]
+    def problems(self, path: str | None = None, today: dt.date = TODAY) -> list[str]:
+        """Every problem as `path:line:col: message`; only those in file `path` when it is given."""
+        return [str(p) for p in self.validate(today).problems if path is None or p.path == path]
 
     def cli(self, *extra: str, timeout: float = 60) -> CliResult:
         proc = subprocess.run(

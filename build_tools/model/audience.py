@@ -63,4 +63,5 @@ def view(catalogue: Catalogue, audience: Audience) -> Catalogue:
         sops={k: strip_internal(s) for k, s in catalogue.sops.items() if s.audience is SopAudience.PUBLIC},
         guides=clean(catalogue.guides),
         sources=catalogue.sources,
+        codes={c: e for c, e in catalogue.codes.items() if e.kind != "sop" or e.id in catalogue.sops and catalogue.sops[e.id].audience is SopAudience.PUBLIC},
     )

@@ -10,6 +10,7 @@ from typing import Iterable
 from ..schema import Department, Guide, Hall, Matter, Sop
 from ..schema.matter import Necessity, Scope, State
 from ..schema.place import HallType
+from ..qr.registry import Entry
 from ..validate import Parsed
 
 
@@ -31,6 +32,7 @@ class Catalogue:
     sops: dict[str, Sop]
     guides: dict[str, Guide]
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    codes: dict[str, Entry] = field(default_factory=dict)
     _sops_by_matter: dict[str, list[Sop]] = field(default_factory=lambda: defaultdict(list))
     _guides_by_matter: dict[str, list[Guide]] = field(default_factory=lambda: defaultdict(list))
     _predecessors: dict[str, list[Matter]] = field(default_factory=lambda: defaultdict(list))
@@ -45,6 +47,10 @@ class Catalogue:
         for m in self.matters.values():
             if m.status.successor:
                 self._predecessors[m.status.successor].append(m)
+        self._code_of = {(e.kind, e.id): code for code, e in self.codes.items()}
+
+    def code_of(self, kind: str, id: str) -> str:
+        return self._code_of[(kind, id)]
 
     # --- what a matter page needs -------------------------------------------------------------
     def department_of(self, m: Matter) -> Department:
@@ -121,4 +127,5 @@ def build_catalogue(parsed: Parsed) -> Catalogue:
         sops=objs(parsed.sops),
         guides=objs(parsed.guides),
         sources=sources,
+        codes=dict(sorted(parsed.codes.items())),
     )

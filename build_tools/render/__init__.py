@@ -14,7 +14,9 @@ from ..model import Catalogue
 from ..model.audience import Audience
 from ..settings import Settings
 from . import text
-from .pages import Page, Site, all_pages, url_of
+from ..qr.links import short_url
+from ..urls import url_of
+from .pages import Page, Site, all_pages
 
 __all__ = ["render_site", "write_tree", "make_environment", "Site"]
 
@@ -32,7 +34,7 @@ def make_environment() -> Environment:
         comment_end_string="##}",
     )
     env.filters.update(md=text.to_html, md_inline=text.to_inline_html, plain=text.plain)
-    env.globals.update(url_of=url_of)
+    env.globals.update(url_of=url_of, short_url=short_url)
     return env
 
 

@@ -15,25 +15,8 @@ from ..model.audience import Audience
 from ..schema.matter import Matter, OnlineDepth, State
 from ..schema.reference import all_field_tables
 from ..settings import Settings
+from ..urls import source_of, url_of
 from .flowchart import layout, step_numbers
-
-#: Where each kind of object lives in the site; pages link with these, so a URL scheme change is one edit.
-URLS = {
-    "matter": "matters/{id}/",
-    "hall": "halls/{id}/",
-    "department": "departments/{id}/",
-    "sop": "sop/{id}/",
-    "guide": "guides/{id}/",
-}
-
-
-def url_of(kind: str, id: str) -> str:
-    return URLS[kind].format(id=id)
-
-
-def source_of(kind: str, id: str) -> str:
-    return URLS[kind].format(id=id).rstrip("/") + ".md"
-
 
 @dataclass
 class Page:
@@ -111,6 +94,7 @@ def matter_pages(site: Site) -> Iterator[Page]:
             "predecessors": cat.predecessors(m),
             "conditional": [x for x in m.materials if x.necessity == "按情形"],
             "source": cat.sources.get(("matter", m.id)),
+            "code": cat.code_of("matter", m.id),
         })
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..load import load_tree
 from ..problems import Problem
+from ..qr.registry import check_registry, load_registry
 from .fields import check_document
 from .rules import RULES, Parsed
 
@@ -42,7 +43,12 @@ def validate_tree(root: Path, today: dt.date | None = None) -> Validated:
             problems.append(doc.problem(("id",), f"{ctype.label} id“{obj.id}”与 {table[obj.id][0].path} 重复；id 必须唯一"))
             continue
         table[obj.id] = (doc, obj)
-    parsed = Parsed(**tables, today=today or dt.date.today())
+    codes, registry_doc, found = load_registry(root)
+    problems.extend(found)
+    parsed = Parsed(**tables, codes=codes, today=today or dt.date.today())
     for rule in RULES:
         problems.extend(rule(parsed))
+    if registry_doc is not None or codes == {}:
+        known = {"matter": set(parsed.matters), "sop": set(parsed.sops), "guide": set(parsed.guides), "hall": set(parsed.halls)}
+        problems.extend(check_registry(codes, registry_doc, known))
     return Validated(parsed, sorted(set(problems)))

@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from ..load import Document
 from ..problems import Problem
+from ..qr.registry import Entry
 from ..schema import Department, Guide, Hall, Matter, Sop
 from ..schema.common import ContactType, Duration, TimeUnit
 from ..schema.matter import HandlingType, Necessity, PowerSource, State
@@ -34,6 +35,7 @@ class Parsed:
     matters: dict[str, tuple[Document, Matter]]
     sops: dict[str, tuple[Document, Sop]]
     guides: dict[str, tuple[Document, Guide]]
+    codes: dict[str, Entry]
     today: dt.date
 
 

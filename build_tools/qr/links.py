@@ -1,0 +1,76 @@
+"""Where each short code leads today, and the QR images that carry it."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from enum import StrEnum
+
+import segno
+
+from ..model import Catalogue
+from ..schema.matter import State
+from ..settings import Settings
+from ..urls import url_of
+from .registry import Entry
+
+
+class ErrorLevel(StrEnum):
+    """ISO 18004 error correction: M for paper at the window and in booklets, Q for laminated or outdoor signs."""
+
+    M = "m"
+    Q = "q"
+
+
+@dataclass(frozen=True)
+class ShortLink:
+    code: str
+    kind: str
+    id: str
+    target: str  # site-relative URL the code resolves to today
+    notice: str | None  # why it does not lead to the item itself (merged, delegated), shown on the target
+
+
+def short_url(settings: Settings, code: str, placement: str | None = None) -> str:
+    """The printed URL. Uppercase throughout, so the QR symbol uses alphanumeric mode (scheme and host are
+    case-insensitive). A placement suffix (window 12, booklet page 7) lets the server count scans without
+    personal data: /Q/M0001/W12."""
+    base = settings.short_url_base.rstrip("/").upper()
+    return f"{base}/Q/{code}" + (f"/{placement.upper()}" if placement else "")
+
+
+def resolve(catalogue: Catalogue, entry: Entry) -> ShortLink:
+    if entry.kind != "matter":
+        return ShortLink(entry.code, entry.kind, entry.id, url_of(entry.kind, entry.id), None)
+    m = catalogue.matters[entry.id]
+    successor = catalogue.final_successor(m)
+    if successor and m.status.state in (State.MERGED, State.DELEGATED):
+        return ShortLink(entry.code, "matter", m.id, url_of("matter", successor.id) + f"#from-{m.id}", f"{m.name}已{m.status.state}")
+    return ShortLink(entry.code, "matter", m.id, url_of("matter", m.id), None)
+
+
+def all_links(catalogue: Catalogue) -> list[ShortLink]:
+    return [resolve(catalogue, e) for e in catalogue.codes.values() if _present(catalogue, e)]
+
+
+def _present(catalogue: Catalogue, e: Entry) -> bool:
+    table = {"matter": catalogue.matters, "sop": catalogue.sops, "guide": catalogue.guides, "hall": catalogue.halls}[e.kind]
+    return e.id in table
+
+
+def make_qr(url: str, level: ErrorLevel = ErrorLevel.M) -> segno.QRCode:
+    # boost_error=False: segno would otherwise silently raise M to Q when the symbol has room.
+    return segno.make(url, error=level.value, boost_error=False)
+
+
+def svg(qr: segno.QRCode, module_px: int = 4) -> bytes:
+    """Vector image for print; quiet zone 4 modules (ISO minimum)."""
+    buf = io.BytesIO()
+    qr.save(buf, kind="svg", scale=module_px, border=4, xmldecl=False, title="二维码")
+    return buf.getvalue()
+
+
+def png(qr: segno.QRCode, module_px: int = 8) -> bytes:
+    buf = io.BytesIO()
+    qr.save(buf, kind="png", scale=module_px, border=4)
+    return buf.getvalue()

@@ -1,0 +1,116 @@
+"""The code registry: `registry/codes.yaml`, append-only, committed.
+
+Codes are uppercase letters and digits (`M0001` matter, `S001` SOP, `G001` scenario guide, `H001` hall) so the
+whole short URL fits QR alphanumeric mode: a smaller symbol that scans more easily.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..load.yamlpos import Document, decode, load_text
+from ..problems import Problem
+
+REGISTRY = Path("registry") / "codes.yaml"
+PREFIX = {"matter": "M", "sop": "S", "guide": "G", "hall": "H"}
+WIDTH = {"matter": 4, "sop": 3, "guide": 3, "hall": 3}
+CODE = re.compile(r"^[A-Z][0-9]{3,6}$")
+HEADER = """\
+# 永久短码登记表（二维码用）。只增不删：一个短码一旦发出，就永远指向同一个对象。
+# 新对象的短码用 `python -m build_tools codes assign` 分配；不要手工修改或删除已有的行。
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    kind: str
+    id: str
+    issued: dt.date
+
+
+def load_registry(root: Path) -> tuple[dict[str, Entry], Document | None, list[Problem]]:
+    path = root / REGISTRY
+    if not path.exists():
+        return {}, None, []
+    text, problem = decode(REGISTRY.as_posix(), path.read_bytes())
+    if problem:
+        return {}, None, [problem]
+    doc, problems = load_text(REGISTRY.as_posix(), text)
+    if doc is None:
+        return {}, None, problems
+    entries: dict[str, Entry] = {}
+    for code, value in (doc.data.get("codes") or {}).items():
+        loc = ("codes", code)
+        if not CODE.match(str(code)):
+            problems.append(doc.problem(loc, f"短码“{code}”格式不对：应为一个大写字母加 3–6 位数字，例如 M0001", key=True))
+            continue
+        if not isinstance(value, dict) or value.get("kind") not in PREFIX or not isinstance(value.get("id"), str) or not isinstance(value.get("issued"), dt.date):
+            problems.append(doc.problem(loc, "每个短码要写成 {kind: matter|sop|guide|hall, id: 对象 id, issued: YYYY-MM-DD}"))
+            continue
+        if not str(code).startswith(PREFIX[value["kind"]]):
+            problems.append(doc.problem(loc, f"{value['kind']} 的短码应以 {PREFIX[value['kind']]} 开头", key=True))
+            continue
+        entries[str(code)] = Entry(str(code), value["kind"], value["id"], value["issued"])
+    return entries, doc, problems
+
+
+def check_registry(entries: dict[str, Entry], doc: Document | None, known: dict[str, set[str]]) -> list[Problem]:
+    """Every code points at an object that still exists; every object has exactly one code."""
+    problems = []
+    seen: dict[tuple[str, str], str] = {}
+    for code, e in entries.items():
+        loc = ("codes", code)
+        if e.id not in known[e.kind]:
+            problems.append(doc.problem(loc, f"短码 {code} 指向的 {e.kind}“{e.id}”不存在了。已经印出去的二维码不能失效：不要删除或改名文件，事项不再办理时请把状态改为取消或合并"))
+        if (e.kind, e.id) in seen:
+            problems.append(doc.problem(loc, f"“{e.id}”已经有短码 {seen[(e.kind, e.id)]}；一个对象只能有一个短码"))
+        seen[(e.kind, e.id)] = code
+    missing = sorted(f"{kind}:{id}" for kind, ids in known.items() for id in ids if (kind, id) not in seen)
+    if missing:
+        problems.append(Problem(REGISTRY.as_posix(), 1, 1, f"{len(missing)} 个对象还没有短码（例如 {missing[0]}）；请运行 python -m build_tools codes assign 后提交 registry/codes.yaml"))
+    return problems
+
+
+def compare(old: dict[str, Entry], new: dict[str, Entry]) -> list[str]:
+    """What an edit did to codes already issued: removed or repointed codes are never allowed."""
+    errors = []
+    for code, e in sorted(old.items()):
+        if code not in new:
+            errors.append(f"短码 {code}（{e.kind}:{e.id}）被删除了；已发出的短码必须永久保留")
+        elif (new[code].kind, new[code].id) != (e.kind, e.id):
+            errors.append(f"短码 {code} 原来指向 {e.kind}:{e.id}，现在指向 {new[code].kind}:{new[code].id}；短码不能改指向，也不能重复使用")
+    return errors
+
+
+def assign(entries: dict[str, Entry], known: dict[str, set[str]], today: dt.date) -> dict[str, Entry]:
+    """Issue the next free code to every object that has none; existing codes are kept as they are."""
+    result = dict(entries)
+    has = {(e.kind, e.id) for e in entries.values()}
+    for kind, ids in known.items():
+        used = [int(c[1:]) for c in result if c.startswith(PREFIX[kind])]
+        n = max(used, default=0)
+        for id in sorted(ids):
+            if (kind, id) not in has:
+                n += 1
+                code = f"{PREFIX[kind]}{n:0{WIDTH[kind]}d}"
+                result[code] = Entry(code, kind, id, today)
+    return result
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """No anchors and aliases in the registry: every line must read on its own."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def dump(entries: dict[str, Entry]) -> str:
+    ordered = sorted(entries.values(), key=lambda e: (list(PREFIX).index(e.kind), e.code))
+    body = {"codes": {e.code: {"kind": e.kind, "id": e.id, "issued": e.issued} for e in ordered}}
+    return HEADER + yaml.dump(body, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, default_flow_style=None, width=200)

@@ -1,0 +1,141 @@
+"""Permanent short codes and QR codes: decoded with a real decoder, followed to real pages, and kept
+working through renames, merges and cancellations."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from build_tools.cli import main as cli
+from build_tools.qr.links import ErrorLevel, make_qr
+from build_tools.qr.registry import REGISTRY, load_registry
+from build_tools.settings import load_settings
+from build_tools.validate import validate_tree
+
+from .support import REPO, build_copy, copy_project
+
+zxingcpp = pytest.importorskip("zxingcpp")
+from PIL import Image  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build_copy(tmp_path_factory.mktemp("qr"))
+
+
+def stub_target(stub: Path) -> Path:
+    html = stub.read_text(encoding="utf-8")
+    url = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', html).group(1)
+    return (stub.parent / url.split("#")[0]).resolve() / "index.html"
+
+
+def test_every_png_decodes_to_its_short_url(site):
+    settings = load_settings(REPO)
+    pngs = sorted((site / "qr").glob("*.png"))
+    assert len(pngs) >= 40
+    for png in pngs:
+        results = zxingcpp.read_barcodes(Image.open(png))
+        assert [r.text for r in results] == [f"{settings.short_url_base.upper()}/Q/{png.stem}"], png.name
+
+
+def test_codes_use_alphanumeric_mode_and_exact_error_level():
+    qr = make_qr("HTTPS://XC.EXAMPLE.GOV.CN/Q/M0001")
+    assert qr.mode == "alphanumeric" and qr.error == "M" and qr.version <= 3
+    assert make_qr("HTTPS://XC.EXAMPLE.GOV.CN/Q/M0001", ErrorLevel.Q).error == "Q"
+
+
+def test_every_short_url_leads_to_an_existing_page(site):
+    entries, _, _ = load_registry(REPO)
+    stubs = sorted((site / "Q").glob("*/index.html"))
+    public = {c for c, e in entries.items() if e.kind != "sop" or (site / "sop" / e.id).exists()}
+    assert {s.parent.name for s in stubs} == public
+    for stub in stubs:
+        target = stub_target(stub)
+        assert target.is_file(), f"{stub.parent.name} -> {target}"
+        assert 'rel="canonical"' in stub.read_text(encoding="utf-8")
+
+
+def test_server_rules_cover_every_code(site):
+    nginx = (site / "short-links.nginx.conf").read_text(encoding="utf-8")
+    apache = (site / "short-links.apache.conf").read_text(encoding="utf-8")
+    for stub in (site / "Q").glob("*/index.html"):
+        code = stub.parent.name
+        assert f"~*^/q/{code}(" in nginx and f"^q/{code}(" in apache
+
+
+def _set(path: Path, **changes) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        data[key] = value
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_old_codes_still_resolve_after_rename_merge_and_cancel(tmp_path):
+    root = copy_project(tmp_path / "p")
+    entries, _, _ = load_registry(root)
+    code_of = {(e.kind, e.id): c for c, e in entries.items()}
+    matters = root / "matters"
+    # Rename: the name changes, the id (and so the code) does not.
+    _set(matters / "fapiao-daikai.yaml", name="代开增值税发票（自然人）")
+    # Merge: 个体工商户注销登记 merges into 企业注销登记.
+    _set(matters / "geti-gongshanghu-zhuxiao-dengji.yaml",
+         status={"state": "合并", "since": "2026-01-01", "reason": "与企业注销登记合并办理", "successor": "qiye-zhuxiao-dengji"})
+    # Cancel: 完税证明 is cancelled.
+    _set(matters / "wanshui-zhengming.yaml",
+         status={"state": "取消", "since": "2026-02-01", "reason": "纳税记录改为在电子税务局自助打印", "alternatives": []})
+    result = validate_tree(root)
+    assert result.ok, "\n".join(map(str, result.problems))
+    site = root / "site"
+    assert cli(["build", "--root", str(root), "--out", str(site)]) == 0
+    renamed = stub_target(site / "Q" / code_of[("matter", "fapiao-daikai")] / "index.html")
+    assert "代开增值税发票（自然人）" in renamed.read_text(encoding="utf-8")
+    merged_stub = (site / "Q" / code_of[("matter", "geti-gongshanghu-zhuxiao-dengji")] / "index.html").read_text(encoding="utf-8")
+    assert "matters/qiye-zhuxiao-dengji/#from-geti-gongshanghu-zhuxiao-dengji" in merged_stub
+    successor = (site / "matters" / "qiye-zhuxiao-dengji" / "index.html").read_text(encoding="utf-8")
+    assert 'id="from-geti-gongshanghu-zhuxiao-dengji"' in successor
+    cancelled = stub_target(site / "Q" / code_of[("matter", "wanshui-zhengming")] / "index.html").read_text(encoding="utf-8")
+    assert "已取消" in cancelled and "纳税记录改为在电子税务局自助打印" in cancelled
+
+
+def test_a_deleted_item_with_a_code_fails_validation(tmp_path):
+    root = copy_project(tmp_path / "p")
+    (root / "matters" / "wanshui-zhengming.yaml").unlink()
+    text = str(next(p for p in validate_tree(root).problems if "wanshui-zhengming" in p.message and "短码" in p.message))
+    assert text.startswith("registry/codes.yaml:") and "已经印出去的二维码不能失效" in text
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda t: re.sub(r"\n  M0002: .*", "", t), "被删除了"),
+    (lambda t: re.sub(r"(\n  M0002: \{kind: matter, id: )[a-z-]+", r"\1qiye-sheli-dengji", t), "不能改指向"),
+])
+def test_removed_or_reused_code_fails_the_check(tmp_path, capsys, edit, message):
+    root = copy_project(tmp_path / "p")
+    _git(root, "init", "-q")
+    _git(root, "-c", "user.email=t@example.gov.cn", "-c", "user.name=t", "add", REGISTRY.as_posix())
+    _git(root, "-c", "user.email=t@example.gov.cn", "-c", "user.name=t", "commit", "-qm", "codes")
+    registry = root / REGISTRY
+    registry.write_text(edit(registry.read_text(encoding="utf-8")), encoding="utf-8")
+    assert cli(["codes", "check", "--root", str(root), "--base", "HEAD"]) == 1
+    assert message in capsys.readouterr().out
+
+
+def test_assign_keeps_existing_codes_and_adds_new_ones(tmp_path):
+    root = copy_project(tmp_path / "p")
+    before, _, _ = load_registry(root)
+    shutil.copy(root / "matters" / "wanshui-zhengming.yaml", root / "matters" / "wanshui-zhengming-2.yaml")
+    _set(root / "matters" / "wanshui-zhengming-2.yaml", id="wanshui-zhengming-2", codes={"catalog": "000201999000", "implementation": "11110102000201999000X"})
+    assert cli(["codes", "assign", "--root", str(root)]) == 0
+    after, _, _ = load_registry(root)
+    assert all(after[c] == e for c, e in before.items())
+    new = [e for c, e in after.items() if c not in before]
+    assert [e.id for e in new] == ["wanshui-zhengming-2"]
+    assert validate_tree(root).ok
