@@ -17,6 +17,7 @@ from build_tools.model import Audience
 from build_tools.problems import ContentError
 from build_tools.publish import ENV_AUDIENCE, ENV_PREGENERATED, docs_dir, generate_sources
 from build_tools.schema import CONTENT_TYPES
+from build_tools.search.citizen import index_site
 from build_tools.settings import load_settings
 
 log = logging.getLogger("mkdocs.hooks.baike")
@@ -44,6 +45,12 @@ def on_config(config):
     config.extra["sample_data"] = settings.sample_data
     config.extra["audience"] = audience.value
     return config
+
+
+def on_post_build(config):
+    """While serving, index the fresh site so the search page works too (release builds index in publish)."""
+    if not os.environ.get(ENV_PREGENERATED):
+        index_site(Path(config.site_dir))
 
 
 def on_serve(server, config, builder):

@@ -22,6 +22,7 @@ from .model import Audience, Catalogue, build_catalogue, view
 from .problems import ContentError
 from .qr.files import short_link_files
 from .render import make_environment, render_site, write_tree
+from .search.citizen import index_site
 from .settings import Settings, load_settings
 from .validate import validate_tree
 
@@ -81,6 +82,7 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
         timings.run("MkDocs", _run_mkdocs, root, audience, staging)
+        timings.run("搜索索引", index_site, staging)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -46,6 +46,7 @@ def all_pages(site: Site) -> Iterator[Page]:
     yield from guide_pages(site)
     yield from browse_pages(site)
     yield Page("reference/fields.md", "fields.md.j2", {"tables": all_field_tables()})
+    yield Page("search.md", "search.md.j2")
 
 
 def home(site: Site) -> Iterator[Page]:
