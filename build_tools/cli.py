@@ -12,6 +12,7 @@ VERBS = {
     "build": "build",
     "codes": "codes",
     "gen-docs": "gen_docs",
+    "synth": "synth",
 }
 
 

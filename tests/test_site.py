@@ -60,7 +60,7 @@ def test_sample_meets_the_brief(catalogue):
 
 
 def test_sample_uses_only_fictional_contacts():
-    pattern = re.compile(r"\b(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})\b")
+    pattern = re.compile(r"(?<![0-9A-Z-])(?:0\d{2,3}-\d{3,4}-?\d{4}|1[3-9]\d{9})(?![0-9A-Z-])")
     for path in REPO.glob("*/*.yaml"):
         text = path.read_text(encoding="utf-8")
         for number in pattern.findall(text):
@@ -116,7 +116,10 @@ def test_no_page_loads_anything_from_another_host(site):
 
 def test_every_page_says_sample_data(site):
     for path in site.rglob("index.html"):
-        assert "示例数据" in path.read_text(encoding="utf-8"), path
+        html = path.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in html:
+            continue  # a short-code redirect stub, not a page
+        assert "示例数据" in html, path
 
 
 def test_navigation_does_not_list_every_matter(site, catalogue):

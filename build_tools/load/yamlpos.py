@@ -31,7 +31,7 @@ class _CoreResolver(yaml.resolver.BaseResolver):
 for _tag, _pattern, _first in (
     ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789"),
-    ("float", r"^[-+]?(?:0|[1-9][0-9]*)?\.[0-9]+$", "-+.0123456789"),
+    ("float", r"^[-+]?(?:(?:0|[1-9][0-9]*)?\.[0-9]+|(?:0|[1-9][0-9]*)\.)(?:[eE][-+]?[0-9]+)?$", "-+.0123456789"),
     ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("timestamp", r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "0123456789"),
 ):
@@ -39,12 +39,15 @@ for _tag, _pattern, _first in (
 
 _resolver = _CoreResolver()
 _SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_KIND_WORDS = {"timestamp": "日期", "int": "整数", "float": "小数", "bool": "真假值", "null": "空值"}
+_KIND_HINTS = {"日期": "；请写成 YYYY-MM-DD，例如 2026-01-31", "真假值": "；请写 true 或 false"}
 
 #: Clearer Chinese for the syntax errors editors actually make.
 _SYNTAX_HINTS = {
     "found character '\\t' that cannot start any token": "不能用 Tab 键缩进，请改用空格",
     "found character that cannot start any token": "这里有不能放在开头的字符：常见原因是用了 Tab 键缩进（请改用空格），或文字以 @、` 开头（请给文字加引号）",
-    "mapping values are not allowed here": "这里不能出现“: ”；如果文字里本来就有英文冒号，请把整段文字用引号括起来",
+    "mapping values are not allowed": "这里不能出现“: ”；如果文字里本来就有英文冒号，请把整段文字用引号括起来",
     "could not find expected ':'": "缺少“: ”：每一行应写成“字段名: 内容”",
     "found undefined alias": "用到了没有定义的别名（*）",
     "did not find expected key": "缩进不对齐：同一层的字段要对齐到同一列",
@@ -91,20 +94,23 @@ def _pos(mark: yaml.Mark) -> tuple[int, int]:
 def decode(path: str, raw: bytes) -> tuple[str | None, Problem | None]:
     """Bytes to text: UTF-8 (with or without BOM) only; name the encoding an editor used by mistake."""
     if len(raw) > MAX_BYTES:
-        return None, Problem(path, 1, 1, f"文件太大（{len(raw) // 1024} KiB，上限 {MAX_BYTES // 1024} KiB）；请把内容拆成多个文件")
+        return None, Problem(path, 1, 1, f"文件太大（{len(raw)} 字节，上限 {MAX_BYTES} 字节，即 {MAX_BYTES // 1024} KiB）；请把内容拆成多个文件")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
-        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, err.start) + 1
+        col = len(raw[line_start:err.start].decode("utf-8", errors="replace")) + 1
         guess = _guess_encoding(raw)
         return None, Problem(path, line, col, f"文件不是 UTF-8 编码{guess}；请在编辑器里选择“另存为 UTF-8”后再提交")
 
 
 def _guess_encoding(raw: bytes) -> str:
-    for name, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5"), ("utf-16", "UTF-16")):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "（看起来是 UTF-16）"
+    for name, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5")):
         try:
             raw.decode(name)
         except UnicodeDecodeError:
@@ -123,8 +129,11 @@ def load_text(path: str, text: str) -> tuple[Document | None, list[Problem]]:
     except yaml.MarkedYAMLError as err:
         return None, [_syntax_problem(path, err)]
     except yaml.YAMLError as err:  # reader errors: control characters and the like
-        mark = getattr(err, "position", None)
-        return None, [Problem(path, 1, 1, f"YAML 无法读取：{err}") if mark is None else Problem(path, 1, mark + 1, "文件里有不能出现的控制字符，请删掉")]
+        pos = getattr(err, "position", None)
+        if pos is None:
+            return None, [Problem(path, 1, 1, f"YAML 无法读取：{err}")]
+        line, col = text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+        return None, [Problem(path, line, col, "这里有不能出现的控制字符（看不见的特殊字符），请删掉")]
     if doc.data is None:
         return None, [Problem(path, 1, 1, "文件是空的；请按模板填写内容，或删除这个文件")]
     if not isinstance(doc.data, dict):
@@ -237,8 +246,13 @@ class _Builder:
 
     def check_tag(self, event) -> None:
         tag = getattr(event, "tag", None)
-        if tag and tag != "!" and tag not in _SAFE_TAGS:
+        if not tag or tag == "!":
+            return
+        if tag not in _SAFE_TAGS:
             raise self.fail(event.start_mark, f"不支持 YAML 标签 {tag}；请删掉它，直接写内容")
+        is_collection = tag in (_MAP_TAG, _SEQ_TAG)
+        if is_collection != (not isinstance(event, yaml.ScalarEvent)) or (tag == _MAP_TAG) != isinstance(event, yaml.MappingStartEvent) and is_collection:
+            raise self.fail(event.start_mark, f"标签 {tag} 与内容的类型不符；请删掉这个标签")
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:
         self.check_tag(event)
@@ -246,5 +260,6 @@ class _Builder:
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.constructor.construct_object(node)
-        except (yaml.constructor.ConstructorError, ValueError, OverflowError) as err:
-            raise self.fail(event.start_mark, f"“{event.value[:40]}”不是合法的值（{err}）") from None
+        except Exception:  # noqa: BLE001 - PyYAML raises KeyError, IndexError ... for explicit tags on bad text
+            kind = _KIND_WORDS.get(tag.rsplit(":", 1)[-1], "值")
+            raise self.fail(event.start_mark, f"“{event.value[:40]}”不是合法的{kind}{_KIND_HINTS.get(kind, '；请改正，或删掉前面的标签')}") from None

@@ -57,9 +57,10 @@ class Catalogue:
         return self.departments[m.authority.body]
 
     def halls_of(self, m: Matter) -> list[Hall]:
-        """Halls with a window for the matter; 全区通办 matters can also be handled at every street hall."""
+        """Halls with a window for the matter; 全区通办 matters can also be handled at every street hall of the
+        district (全市/全国通办 means other cities' halls too, which this catalogue does not list)."""
         ids = list(m.channels.window.halls) if m.channels.window else []
-        if m.scope in (Scope.DISTRICT, Scope.CITY, Scope.COUNTRY):
+        if m.scope is Scope.DISTRICT and ids:
             ids += [h.id for h in self.halls.values() if h.type is HallType.STREET and h.id not in ids]
         return [self.halls[h] for h in ids]
 

@@ -45,7 +45,10 @@ def load_registry(root: Path) -> tuple[dict[str, Entry], Document | None, list[P
     if doc is None:
         return {}, None, problems
     entries: dict[str, Entry] = {}
-    for code, value in (doc.data.get("codes") or {}).items():
+    codes = doc.data.get("codes") or {}
+    if not isinstance(codes, dict):
+        return {}, None, [doc.problem(("codes",), "codes 下面应该是“短码: {kind: …, id: …, issued: …}”的键值对")]
+    for code, value in codes.items():
         loc = ("codes", code)
         if not CODE.match(str(code)):
             problems.append(doc.problem(loc, f"短码“{code}”格式不对：应为一个大写字母加 3–6 位数字，例如 M0001", key=True))

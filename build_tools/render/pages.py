@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from ..model import Catalogue
 from ..model.audience import Audience
 from ..schema.matter import Matter, OnlineDepth, State
+from ..schema.sop import Category, Phase
 from ..schema.reference import all_field_tables
 from ..settings import Settings
 from ..urls import source_of, url_of
@@ -63,12 +65,13 @@ def home(site: Site) -> Iterator[Page]:
 def answer_box(cat: Catalogue, m: Matter) -> dict[str, Any]:
     """The four questions answered before anything else (GOV.UK "check before you start")."""
     online = m.channels.online
-    full_online = bool(online and OnlineDepth.HANDLE in online.depth and m.visits.count == 0)
+    applies_online = bool(online and {OnlineDepth.ACCEPT, OnlineDepth.HANDLE} & set(online.depth))
     return {
         "counts": cat.material_counts(m),
         "halls": cat.halls_of(m),
         "online": online,
-        "full_online": full_online,
+        "applies_online": applies_online,
+        "full_online": applies_online and m.visits.count == 0,
     }
 
 
@@ -120,9 +123,16 @@ def sop_pages(site: Site) -> Iterator[Page]:
         if matter:
             refs = {x.id: x.name for x in matter.materials} | {c.id: c.text for c in matter.conditions}
         yield Page(source_of("sop", s.id), "sop.md.j2", {"s": s, "matter": matter, "refs": refs,
+                                                         "phases": _grouped(s.steps, "phase", Phase), "categories": _grouped(s.items, "category", Category),
                                                          "roles": {r.id: r.name for r in s.roles},
                                                          "halls": [cat.halls[h] for h in s.halls]})
     yield Page("sop/index.md", "sop_index.md.j2", {"sops": list(cat.sops.values())})
+
+
+def _grouped(items: list, attr: str, order: type[Enum]) -> list[tuple[str, list]]:
+    """Items grouped by an enum field, in the order the enum declares (收件 before 归档, 听觉 before 秩序)."""
+    groups = [(member.value, [x for x in items if getattr(x, attr) is member]) for member in order]
+    return [g for g in groups if g[1]]
 
 
 def guide_pages(site: Site) -> Iterator[Page]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..load import load_tree
 from ..problems import Problem
@@ -27,20 +27,31 @@ class Validated:
         return not self.problems
 
 
+def _named_after_id(doc, id: str) -> bool:
+    return PurePosixPath(doc.path).stem == id
+
+
 def validate_tree(root: Path, today: dt.date | None = None) -> Validated:
     """Load and check every content file under `root`. Cross-file rules run even when some files failed,
     so an editor sees all problems in one pass (rules only look at files that did parse)."""
     loaded = load_tree(root)
     problems = list(loaded.problems)
     tables: dict[str, dict] = {name: {} for name in _TABLES.values()}
+    present: dict[str, set[str]] = {name: set() for name in _TABLES}
     for doc, ctype in loaded.all():
+        present[ctype.name].add(str(doc.data.get("id", "")))
         obj, found = check_document(doc, ctype.model)
         problems.extend(found)
         if obj is None:
             continue
         table = tables[_TABLES[ctype.name]]
         if obj.id in table:
-            problems.append(doc.problem(("id",), f"{ctype.label} id“{obj.id}”与 {table[obj.id][0].path} 重复；id 必须唯一"))
+            first = table[obj.id][0]
+            if _named_after_id(first, obj.id) or not _named_after_id(doc, obj.id):
+                problems.append(doc.problem(("id",), f"{ctype.label} id“{obj.id}”与 {first.path} 重复；id 必须唯一"))
+            else:
+                problems.append(first.problem(("id",), f"{ctype.label} id“{obj.id}”与 {doc.path} 重复；id 必须唯一"))
+                table[obj.id] = (doc, obj)
             continue
         table[obj.id] = (doc, obj)
     codes, registry_doc, found = load_registry(root)
@@ -48,7 +59,7 @@ def validate_tree(root: Path, today: dt.date | None = None) -> Validated:
     parsed = Parsed(**tables, codes=codes, today=today or dt.date.today())
     for rule in RULES:
         problems.extend(rule(parsed))
-    if registry_doc is not None or codes == {}:
-        known = {"matter": set(parsed.matters), "sop": set(parsed.sops), "guide": set(parsed.guides), "hall": set(parsed.halls)}
+    if not found:  # a registry that does not parse has been reported already
+        known = {kind: present[kind] - {""} for kind in ("matter", "sop", "guide", "hall")}
         problems.extend(check_registry(codes, registry_doc, known))
     return Validated(parsed, sorted(set(problems)))

@@ -93,7 +93,8 @@ def _describe(error: dict) -> str:
 
 
 def _shown(value: object) -> str:
-    text = str(value)
+    """The offending value on one line (a problem is always one line of output)."""
+    text = " ".join(str(value).split())
     return text if len(text) <= 30 else text[:30] + "…"
 
 
