@@ -11,6 +11,7 @@ VERBS = {
     "validate": "validate",
     "build": "build",
     "codes": "codes",
+    "qr": "qr",
     "gen-docs": "gen_docs",
     "synth": "synth",
 }

@@ -139,3 +139,38 @@ def test_assign_keeps_existing_codes_and_adds_new_ones(tmp_path):
     new = [e for c, e in after.items() if c not in before]
     assert [e.id for e in new] == ["wanshui-zhengming-2"]
     assert validate_tree(root).ok
+
+
+def test_hall_sheet_sizes_follow_the_print_rules(tmp_path):
+    from build_tools.publish import load_catalogue
+    from build_tools.qr.sheets import PROOF, QUIET_ZONE, WINDOW, hall_sheets
+
+    catalogue = load_catalogue(REPO)
+    sheets = hall_sheets(catalogue, load_settings(REPO), catalogue.halls["district-hall"], None, ErrorLevel.M, tracked=False)
+    cards = [c for s in sheets for c in s.cards]
+    assert {c.title for c in cards} == {m.name for m in catalogue.matters_at(catalogue.halls["district-hall"])}
+    for c in cards:
+        assert c.symbol.error == "M"
+        assert c.qr_mm * (c.symbol.modules - 2 * QUIET_ZONE) / c.symbol.modules >= 25, "code ≥ 2.5 cm without the quiet zone"
+        assert c.module_mm >= 0.4, "module ≥ 0.4 mm for hand-held scanning"
+        assert c.x + (c.width - c.qr_mm) / 2 >= 0 and c.x + c.width <= 210 and c.y + c.height <= 297
+    assert WINDOW.qr_mm >= 50 and PROOF.qr_mm >= 25
+
+
+@pytest.mark.browser
+def test_printed_sheet_decodes_in_a_real_renderer(tmp_path):
+    """Rasterise the SVG sheet in Chromium at 96 dpi (coarser than any printer) and scan every code."""
+    from playwright.sync_api import sync_playwright
+
+    assert cli(["qr", "--root", str(REPO), "--hall", "district-hall", "--window", "B05", "--track", "--out", str(tmp_path)]) == 0
+    svg = sorted(tmp_path.glob("district-hall-B05-*.svg"))[0]
+    expected = set(re.findall(r'data-qr="([^"]+)"', svg.read_text(encoding="utf-8")))
+    assert expected and all(u.endswith("/WB05") for u in expected)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 794, "height": 1123})
+        page.goto(svg.as_uri())
+        page.screenshot(path=tmp_path / "sheet.png")
+        browser.close()
+    found = {r.text for r in zxingcpp.read_barcodes(Image.open(tmp_path / "sheet.png"))}
+    assert found == expected
