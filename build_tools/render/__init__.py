@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from ..inspection import TEMPLATE_PATH, checklist, template_csv
 from ..model import Catalogue
 from ..model.audience import Audience
 from ..settings import Settings
@@ -33,7 +34,7 @@ def make_environment() -> Environment:
         comment_start_string="{##",
         comment_end_string="##}",
     )
-    env.filters.update(md=text.to_html, md_inline=text.to_inline_html, plain=text.plain)
+    env.filters.update(md=text.to_html, md_inline=text.to_inline_html, plain=text.plain, md_text=text.md_text)
     env.globals.update(url_of=url_of, short_url=short_url)
     return env
 
@@ -46,6 +47,8 @@ def render_site(catalogue: Catalogue, settings: Settings, audience: Audience, to
     files: dict[str, bytes] = {}
     for page in all_pages(site):
         files[page.path] = _render(env, page, common)
+    if site.staff:
+        files[TEMPLATE_PATH] = template_csv(checklist(catalogue))
     return files
 
 

@@ -7,6 +7,9 @@ produces is then cleaned by nh3 (Ammonia) to an allow-list, so raw HTML, scripts
 
 from __future__ import annotations
 
+import html
+import re
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -38,4 +41,13 @@ def plain(text: str | None) -> str:
     """Text with all markup removed (for meta descriptions, search snippets, JSON exports)."""
     if not text:
         return ""
-    return nh3.clean(_md.reset().convert(text), tags=set()).strip()
+    return html.unescape(nh3.clean(_md.reset().convert(text), tags=set())).strip()
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!])")  # Markdown's escapable characters; < > & are HTML-escaped
+
+
+def md_text(text: str) -> str:
+    """Content placed in a Markdown heading: backslash-escape Markdown syntax, so a name such as
+    `[x](javascript:…)` stays text instead of becoming a link."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))

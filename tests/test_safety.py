@@ -1,0 +1,210 @@
+"""Safe publishing: internal fields never reach a public build, content cannot inject script, and a failed
+build leaves the published site exactly as it was."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from build_tools.cli import main as cli
+from build_tools.load.yamlpos import load_text
+from build_tools.model import Audience
+from build_tools.model.audience import is_internal
+from build_tools.publish import build
+from build_tools.schema import BY_FOLDER
+
+from .support import copy_project
+
+
+def _walk(model, data, visit, path=()):
+    """Call visit(model, key, data, path) for every field present in `data`, at any depth."""
+    if not isinstance(data, dict):
+        return
+    for key, value in list(data.items()):
+        if key not in model.model_fields:
+            continue
+        visit(model, key, data, path + (key,))
+        inner = _submodel(model.model_fields[key].annotation)
+        if inner is None:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            _walk(inner, item, visit, path + (key,))
+
+
+def _submodel(annotation):
+    import typing
+
+    from pydantic import BaseModel
+
+    for arg in (annotation, *typing.get_args(annotation)):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+        for inner in typing.get_args(arg):
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+    return None
+
+
+def _load(path: Path):
+    """Read with the project's loader: PyYAML's own would turn a key like `no:` into False."""
+    doc, problems = load_text(path.name, path.read_text(encoding="utf-8"))
+    assert doc is not None, problems
+    return doc.data
+
+
+def _edit_all(root: Path, edit) -> None:
+    for folder, ctype in BY_FOLDER.items():
+        for path in sorted((root / folder).glob("*.yaml")):
+            data = _load(path)
+            _walk(ctype.model, data, edit)
+            path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _site_texts(site: Path):
+    """Every output file as text, gzip members (Pagefind's index) decompressed."""
+    for path in site.rglob("*"):
+        if path.is_file():
+            raw = path.read_bytes()
+            if raw[:2] == b"\x1f\x8b":
+                try:
+                    raw = gzip.decompress(raw)
+                except OSError:
+                    pass
+            yield path, raw.decode("utf-8", errors="ignore")
+
+
+def test_internal_fields_never_reach_the_public_build(tmp_path):
+    root = copy_project(tmp_path / "p")
+    planted: list[str] = []
+
+    def plant(model, key, data, path):
+        if is_internal(model, key):
+            n = len(planted)
+            value = f"010-0000-{9000 + n}" if "phone" in key else f"SENTINEL{n:04d}内部"
+            data[key] = value
+            planted.append(value)
+
+    _edit_all(root, plant)
+    # Internal fields that were absent get planted too, so every kind of internal field is covered.
+    extra = {"matters": {"staff_notes": "SENTINELMATTER", "internal_phone": "010-0000-8888"}, "halls": {"duty_phone": "010-0000-8777"},
+             "sop": {"approved_by": "SENTINELSOP"}}
+    for folder, fields in extra.items():
+        for path in (root / folder).glob("*.yaml"):
+            data = _load(path)
+            data.update(fields)
+            path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    planted += [v for fields in extra.values() for v in fields.values()]
+    staff_only = []
+    for path in (root / "sop").glob("*.yaml"):
+        data = _load(path)
+        if data["audience"] == "内部":
+            data["title"] = data["title"] + f"SENTINELSTAFFSOP{len(staff_only)}"
+            staff_only.append(data["title"][-18:])
+            path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert len(planted) > 20 and staff_only
+
+    public = root / "site"
+    build(root, Audience.PUBLIC, public)
+    leaks = [(p.relative_to(public).as_posix(), s) for p, text in _site_texts(public) for s in planted + staff_only if s in text]
+    assert leaks == []
+    staff = root / "site-staff"
+    build(root, Audience.STAFF, staff)
+    everything = "\n".join(text for _, text in _site_texts(staff))
+    assert all(s in everything for s in ["SENTINELMATTER", "SENTINELSOP", *staff_only])
+
+
+PAYLOADS = ['<script>alert("xss")</script>', "[点我](javascript:alert(1))", '<img src=x onerror=alert(1)>',
+            '"><svg onload=alert(1)>', "<a href='javascript:alert(1)'>x</a>", "{#id onclick=alert(1)}"]
+FREE_TEXT = {"name", "summary", "text", "title", "notes", "source", "condition", "q", "a", "excerpt", "review_standard",
+             "change", "reason", "address", "transport", "accessibility", "fee", "note", "action", "standard", "script", "say"}
+
+
+class _ActiveContent(HTMLParser):
+    """What a browser would execute: event-handler attributes, javascript: URLs, and script elements that
+    carry the payload (the text is fine: shown escaped, it is harmless)."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}=…>")
+            if name in ("href", "src", "action", "formaction") and value and value.strip().lower().startswith("javascript:"):
+                self.found.append(f"<{tag} {name}={value}>")
+        if tag in ("img", "svg", "iframe", "object", "embed") and any(v == "x" for _, v in attrs):
+            self.found.append(f"<{tag}> from content")
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script and "alert(" in data:
+            self.found.append("script element with content payload")
+
+
+def test_content_cannot_inject_script(tmp_path):
+    root = copy_project(tmp_path / "p")
+    count = 0
+
+    def inject(model, key, data, path):
+        nonlocal count
+        if key in FREE_TEXT and isinstance(data[key], str):
+            data[key] = data[key][:20] + PAYLOADS[count % len(PAYLOADS)]
+            count += 1
+        elif key == "popular_names":
+            data[key] = data[key] + [PAYLOADS[count % len(PAYLOADS)]]
+            count += 1
+
+    _edit_all(root, inject)
+    assert count > 500
+    site = root / "site"
+    assert cli(["build", "--root", str(root), "--out", str(site)]) == 0
+    hits = []
+    for path, text in _site_texts(site):
+        if path.suffix in (".html", ".svg"):
+            finder = _ActiveContent()
+            finder.feed(text)
+            hits += [(path.relative_to(site).as_posix(), h) for h in finder.found]
+    assert hits == []
+    page = (site / "matters" / "qiye-sheli-dengji" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;" in page or "alert(&quot;xss&quot;)" in page, "the payload is shown as text, not dropped silently"
+
+
+def test_pages_carry_a_content_security_policy(tmp_path):
+    root = copy_project(tmp_path / "p")
+    site = root / "site"
+    build(root, Audience.PUBLIC, site)
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert 'http-equiv="Content-Security-Policy"' in html, path
+        inline = [m for m in re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html) if "application/json" not in m and "ld+json" not in m]
+        assert inline == [], f"{path}: inline script would be blocked by the CSP"
+
+
+def _snapshot(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("breakage", ["content", "template"])
+def test_failed_build_keeps_the_old_site_byte_for_byte(tmp_path, breakage):
+    root = copy_project(tmp_path / "p")
+    site = root / "site"
+    build(root, Audience.PUBLIC, site)
+    before = _snapshot(site)
+    if breakage == "content":
+        (root / "matters" / "qiye-sheli-dengji.yaml").write_text("id: qiye-sheli-dengji\nname: [\n", encoding="utf-8")
+    else:
+        (root / "theme" / "main.html").write_text("{% extends 'base.html' %}{% block content %}{{ undefined_macro() }}{% endblock %}", encoding="utf-8")
+    assert cli(["build", "--root", str(root), "--out", str(site)]) == 1
+    assert _snapshot(site) == before
+    assert not [p for p in site.parent.iterdir() if p.name.startswith(".site-")], "no half-built folder left behind"
