@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from build_tools.model import Audience
+# MkDocs loads this file by path; make the package importable when `mkdocs` runs as a console script.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from build_tools.model import Audience  # noqa: E402
 from build_tools.problems import ContentError
 from build_tools.publish import ENV_AUDIENCE, ENV_PREGENERATED, docs_dir, generate_sources
 from build_tools.schema import CONTENT_TYPES
