@@ -15,11 +15,12 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
-# System packages for the real-browser tests and screenshots: Debian's Chromium and CJK fonts.
+# System packages for the real-browser tests and screenshots: Debian's Chromium, CJK fonts, poppler-utils (pdftotext for the print test);
+# Pango for WeasyPrint, which typesets the hall booklets (`build`, `booklet`).
 $(APT_STAMP):
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 || ! dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; fi; \
 	fi
 	touch $(APT_STAMP)
 
@@ -32,14 +33,14 @@ serve: $(STAMP)
 serve-staff:
 	$(MAKE) serve AUDIENCE=staff PORT=8001
 
-build: $(STAMP)
+build: $(STAMP) $(APT_STAMP)
 	$(BIN)/python -m build_tools build --audience public
 	$(BIN)/python -m build_tools build --audience staff
 
 test: $(STAMP) $(APT_STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(APT_STAMP)
 	$(BIN)/python -m pytest -q -m "not browser"
 
 test-browser: $(STAMP) $(APT_STAMP)

@@ -9,11 +9,20 @@ import sys
 #: Verb -> module in build_tools.commands. Order is the order of `--help`.
 VERBS = {
     "validate": "validate",
+    "lint": "lint",
+    "new": "new",
+    "diff": "diff",
     "build": "build",
     "codes": "codes",
     "qr": "qr",
     "gen-docs": "gen_docs",
     "synth": "synth",
+    "report": "report",
+    "booklet": "booklet",
+    "import": "import_data",
+    "export": "export",
+    "search": "search",
+    "serve-search": "serve_search",
 }
 
 

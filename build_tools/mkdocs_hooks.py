@@ -32,6 +32,14 @@ def _root(config) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+_serving = False
+
+
+def on_startup(command, dirty):
+    global _serving
+    _serving = command == "serve"
+
+
 def on_config(config):
     root = _root(config)
     audience = Audience(os.environ.get(ENV_AUDIENCE, Audience.PUBLIC.value))
@@ -41,9 +49,14 @@ def on_config(config):
         try:
             settings, changed = generate_sources(root, audience)
         except ContentError as err:
-            raise PluginError("内容有错误，页面没有更新：\n" + "\n".join(str(p) for p in err.problems)) from None
-        if changed:
-            log.info("已重新生成 %d 个页面源文件", len(changed))
+            message = "内容有错误，页面没有更新：\n" + "\n".join(str(p) for p in err.problems)
+            if not _serving:
+                raise PluginError(message) from None
+            log.error(message)  # while serving, keep the last good pages up until the editor fixes the file
+            settings = load_settings(root)
+        else:
+            if changed:
+                log.info("已重新生成 %d 个页面源文件", len(changed))
     config.docs_dir = str(docs_dir(root, audience))
     config.site_name = settings.site_name
     config.extra["sample_data"] = settings.sample_data

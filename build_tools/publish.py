@@ -18,12 +18,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .booklet import booklet_files
+from .export import export_files
+from .load.gitdates import git_file_dates
 from .model import Audience, Catalogue, build_catalogue, view
 from .problems import ContentError
 from .qr.files import short_link_files
 from .render import make_environment, render_site, write_tree
 from .search.citizen import index_site
 from .settings import Settings, load_settings
+from .stats import statistics_files
 from .validate import validate_tree
 
 #: Environment variables the MkDocs hook reads (the hook is the only code that knows MkDocs).
@@ -58,7 +62,7 @@ def load_catalogue(root: Path, today: dt.date | None = None) -> Catalogue:
     result = validate_tree(root, today)
     if not result.ok:
         raise ContentError(result.problems)
-    return build_catalogue(result.parsed)
+    return build_catalogue(result.parsed, git_file_dates(root))
 
 
 def generate_sources(root: Path, audience: Audience, timings: Timings | None = None) -> tuple[Settings, list[str]]:
@@ -69,12 +73,14 @@ def generate_sources(root: Path, audience: Audience, timings: Timings | None = N
     visible = view(catalogue, audience)
     files = timings.run("生成页面", render_site, visible, settings, audience)
     files.update(timings.run("二维码和短链接", short_link_files, visible, settings, make_environment()))
+    files.update(timings.run("统计", statistics_files, visible))
+    files.update(timings.run("导出", export_files, visible, settings))
     changed = timings.run("写入", write_tree, files, docs_dir(root, audience))
     return settings, changed
 
 
-def build(root: Path, audience: Audience, out: Path, timings: Timings | None = None) -> Timings:
-    """Full build into `out`, replacing it only on success."""
+def build(root: Path, audience: Audience, out: Path, timings: Timings | None = None, booklets: bool = False) -> Timings:
+    """Full build into `out`, replacing it only on success; with `booklets`, also every hall's booklet PDF."""
     timings = timings or Timings()
     generate_sources(root, audience, timings)
     out = out.resolve()
@@ -83,11 +89,20 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
     try:
         timings.run("MkDocs", _run_mkdocs, root, audience, staging)
         timings.run("搜索索引", index_site, staging)
+        if booklets:
+            timings.run("口袋书", _write_booklets, root, staging)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return timings
+
+
+def _write_booklets(root: Path, site: Path) -> None:
+    """Hall booklets (PDF) are made by release builds only: seconds per hall, too slow for `mkdocs serve`."""
+    for rel, data in booklet_files(root, load_catalogue(root), load_settings(root)).items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(data)
 
 
 def _run_mkdocs(root: Path, audience: Audience, site: Path) -> None:

@@ -43,6 +43,9 @@ MARKER = ".baike-synth"
 #: Date the synthetic registry says codes were issued (fixed: the output must not depend on the clock).
 ISSUED = dt.date(2026, 11, 1)
 
+#: What synth writes besides PROJECT_FILES and PROJECT_DIRS; replaced as a whole when a tree is rewritten.
+OWNED = (MARKER, "build_tools", "matters", "sop", "guides", "halls", "departments", "registry")
+
 #: What is copied verbatim so the tree builds on its own.
 PROJECT_FILES = ("site.yaml", "mkdocs.yml", "generated/.gitignore")
 PROJECT_DIRS = ("theme",)
@@ -318,7 +321,8 @@ def plan(n_matters: int, seed: int = 0, templates: Templates | None = None) -> P
 
 
 def write(out: Path, n_matters: int, seed: int = 0, source: Path = REPO, link_tools: bool = True) -> Plan:
-    """Write the synthetic tree to `out` (created, or replaced if it is an earlier synthetic tree)."""
+    """Write the synthetic tree to `out`: created, or rewritten if it is an earlier synthetic tree (whose content
+    and project files are replaced; build output such as site/ or generated/<audience>/ is left alone)."""
     p = plan(n_matters, seed, load_templates(source))
     out = out.resolve()
     if out == source.resolve():
@@ -328,10 +332,11 @@ def write(out: Path, n_matters: int, seed: int = 0, source: Path = REPO, link_to
             raise SynthError(f"{out} 不是目录")
         if any(out.iterdir()) and not (out / MARKER).is_file():
             raise SynthError(f"{out} 不是空目录，也不是以前生成的合成内容树；为了不覆盖真实内容，请换一个目录")
-        for child in sorted(out.iterdir()):
+        for rel in (*OWNED, *PROJECT_FILES, *PROJECT_DIRS):   # what synth writes; build output (site/ ...) stays
+            child = out / rel
             if child.is_symlink() or child.is_file():
                 child.unlink()
-            else:
+            elif child.is_dir():
                 shutil.rmtree(child)
     out.mkdir(parents=True, exist_ok=True)
     for rel in PROJECT_FILES:

@@ -11,7 +11,7 @@ from build_tools.publish import build
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("site.yaml", "mkdocs.yml")
-PROJECT_DIRS = ("matters", "sop", "guides", "halls", "departments", "registry", "theme", "generated")
+PROJECT_DIRS = ("matters", "sop", "guides", "halls", "departments", "registry", "content-style", "theme", "generated")
 
 
 def copy_project(dest: Path) -> Path:

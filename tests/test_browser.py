@@ -40,7 +40,17 @@ def browser():
 
 
 PAGES = {"home": "", "matter": "matters/qiye-sheli-dengji/", "tombstone": "matters/qiye-nianjian/", "hall": "halls/district-hall/",
-         "department": "departments/scjg/", "sop": "sop/window-five-senses/", "guide": "guides/kaiban-qiye/"}
+         "department": "departments/scjg/", "sop": "sop/window-five-senses/", "guide": "guides/kaiban-qiye/",
+         "search": "search/?q=开公司", "fields": "reference/fields/", "stats": "stats/"}
+
+
+def open_page(page, server: str, kind: str):
+    """Go to a page type and wait until it is what a citizen sees: loaded, and for search the results shown."""
+    response = page.goto(server + PAGES[kind])
+    page.wait_for_load_state("networkidle")
+    if kind == "search":
+        page.wait_for_selector(".pagefind-ui__result, #bk-results > li", timeout=15_000)   # Pagefind UI or our own list
+    return response
 
 
 @pytest.mark.parametrize("kind", PAGES)
@@ -50,13 +60,14 @@ def test_page_type_loads_only_own_host_and_fits(browser, server, kind, size):
     page = browser.new_page(viewport={"width": width, "height": height})
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    response = page.goto(server + PAGES[kind])
-    page.wait_for_load_state("networkidle")
+    response = open_page(page, server, kind)
     assert response.status == 200
     foreign = [u for u in requests if not u.startswith(server)]
     assert foreign == []
     scroll_width = page.evaluate("document.querySelector('.md-content').scrollWidth")
     assert scroll_width <= width, f"content wider than the screen ({scroll_width} > {width})"
+    page_width = page.evaluate("document.documentElement.scrollWidth")     # header, sidebars, footer too
+    assert page_width <= width, f"page wider than the screen ({page_width} > {width})"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{kind}-{size}.png", full_page=True)
     page.close()
@@ -71,6 +82,37 @@ def test_steps_are_expanded_without_javascript(browser, server):
     for i in range(steps.count()):
         assert steps.nth(i).get_attribute("open") is not None
     assert page.locator(".bk-step__body").first.is_visible()
+    context.close()
+
+
+#: What each page type must show with JavaScript off: a selector that must be visible and text that must be there.
+NO_JS_MUST_SHOW = {
+    "home": (".bk-search input", "常办事项"), "matter": (".bk-materials", "要带的材料"), "tombstone": (".bk-banner--stop", "现在怎么办"),
+    "hall": (".bk-facts", "在这里能办的事"), "department": (".bk-list", "办理的事项"), "sop": (".bk-sop-items", "服务要求"),
+    "guide": (".bk-step__body", "开办企业"), "search": (".md-content noscript p", "搜索需要浏览器开启 JavaScript"), "fields": (".bk-sop-items", "字段参考"),
+    "stats": ("svg.bk-bars", "同区通办覆盖"),
+}
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_every_page_type_is_readable_without_javascript(browser, server, kind):
+    """JavaScript off (old phone, strict settings): content visible, every step open, no script-only controls shown,
+    and the search page says how to find a matter without it."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    response = page.goto(server + PAGES[kind])
+    assert response.status == 200
+    selector, text = NO_JS_MUST_SHOW[kind]
+    assert page.locator(selector).first.is_visible(), f"{selector} not visible without JavaScript"
+    content = page.locator(".md-content").inner_text()
+    assert text in content
+    assert page.locator("h1").first.is_visible()
+    for i in range(page.locator(".bk-steps details").count()):
+        assert page.locator(".bk-steps details").nth(i).get_attribute("open") is not None
+    assert page.locator(".bk-tools button:visible").count() == 0, "buttons that need JavaScript are shown"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{kind}-phone-nojs.png", full_page=True)
     context.close()
 
 

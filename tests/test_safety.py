@@ -142,7 +142,8 @@ class _ActiveContent(HTMLParser):
                 self.found.append(f"<{tag} {name}={value}>")
         if tag in ("img", "svg", "iframe", "object", "embed") and any(v == "x" for _, v in attrs):
             self.found.append(f"<{tag}> from content")
-        self._in_script = tag == "script"
+        # JSON-LD and other data blocks are inert; only script elements a browser runs count.
+        self._in_script = tag == "script" and (dict(attrs).get("type") or "text/javascript") in ("text/javascript", "module")
 
     def handle_endtag(self, tag):
         self._in_script = False

@@ -19,13 +19,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--audience", choices=[a.value for a in Audience], default=Audience.PUBLIC.value,
                         help="public：公开版（默认，输出到 site/）；staff：工作人员版（输出到 site-staff/），含内部字段和内部 SOP")
     parser.add_argument("--out", type=Path, help="输出目录（默认 site/ 或 site-staff/）")
+    parser.add_argument("--no-booklets", action="store_true", help="不生成各大厅的口袋书 PDF（快得多；大厅页上的下载链接会失效）")
 
 
 def run(args: argparse.Namespace) -> int:
     audience = Audience(args.audience)
     out = args.out or args.root / ("site" if audience is Audience.PUBLIC else "site-staff")
     try:
-        timings = build(args.root.resolve(), audience, out)
+        timings = build(args.root.resolve(), audience, out, booklets=not args.no_booklets)
     except ContentError as err:
         for problem in err.problems:
             print(problem)

@@ -9,7 +9,10 @@ import argparse
 import sys
 from pathlib import Path
 
-HELP = "从代码重新生成 schemas/*.json、docs/fields.md 和 docs/cli.md（--check：只检查是否过时）"
+#: The repository this package belongs to: what the drift test compares against.
+REPO = Path(__file__).resolve().parents[2]
+
+HELP = "从代码重新生成 schemas/*.json、docs/fields.md、docs/cli.md 和 CODEOWNERS（--check：只检查是否过时）"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true", help="不写文件；有过时的文件时退出码为 1")
 
 
-def expected_files() -> dict[str, str]:
+def expected_files(root: Path = REPO) -> dict[str, str]:
+    from ..editors.ownership import codeowners
     from ..render import make_environment
     from ..schema import CONTENT_TYPES
     from ..schema.reference import all_field_tables, json_schema
@@ -25,6 +29,7 @@ def expected_files() -> dict[str, str]:
     files = {f"schemas/{t.name}.schema.json": json_schema(t) for t in CONTENT_TYPES}
     files["docs/fields.md"] = make_environment().get_template("fields.md.j2").render(tables=all_field_tables())
     files["docs/cli.md"] = cli_reference()
+    files["CODEOWNERS"] = codeowners(root)
     return files
 
 
@@ -36,12 +41,15 @@ def cli_reference() -> str:
     parts = ["# 命令行参考\n", "由 `python -m build_tools gen-docs` 根据 `--help` 自动生成，请勿手改。\n", "```text", parser.format_help().rstrip(), "```\n"]
     for verb in VERBS:
         parts += [f"## `{verb}`\n", "```text", sub.choices[verb].format_help().rstrip(), "```\n"]
+        for actions in (a for a in sub.choices[verb]._actions if isinstance(a, argparse._SubParsersAction)):  # e.g. report inspections
+            for name, action in actions.choices.items():
+                parts += [f"### `{verb} {name}`\n", "```text", action.format_help().rstrip(), "```\n"]
     return "\n".join(parts)
 
 
 def run(args: argparse.Namespace) -> int:
     stale = []
-    for rel, text in expected_files().items():
+    for rel, text in expected_files(args.root).items():
         path = args.root / rel
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue

@@ -64,4 +64,5 @@ def view(catalogue: Catalogue, audience: Audience) -> Catalogue:
         guides=clean(catalogue.guides),
         sources=catalogue.sources,
         codes={c: e for c, e in catalogue.codes.items() if e.kind != "sop" or e.id in catalogue.sops and catalogue.sops[e.id].audience is SopAudience.PUBLIC},
+        file_dates=catalogue.file_dates,
     )

@@ -10,6 +10,7 @@ from typing import Iterable
 from ..schema import Department, Guide, Hall, Matter, Sop
 from ..schema.matter import Necessity, Scope, State
 from ..schema.place import HallType
+from ..load.gitdates import FileDates
 from ..qr.registry import Entry
 from ..validate import Parsed
 
@@ -33,6 +34,7 @@ class Catalogue:
     guides: dict[str, Guide]
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     codes: dict[str, Entry] = field(default_factory=dict)
+    file_dates: dict[str, FileDates] = field(default_factory=dict)
     _sops_by_matter: dict[str, list[Sop]] = field(default_factory=lambda: defaultdict(list))
     _guides_by_matter: dict[str, list[Guide]] = field(default_factory=lambda: defaultdict(list))
     _predecessors: dict[str, list[Matter]] = field(default_factory=lambda: defaultdict(list))
@@ -51,6 +53,10 @@ class Catalogue:
 
     def code_of(self, kind: str, id: str) -> str:
         return self._code_of[(kind, id)]
+
+    def dates_of(self, kind: str, id: str) -> FileDates | None:
+        """First and last commit of the object's file; None without git or before the file is committed."""
+        return self.file_dates.get(self.sources.get((kind, id), ""))
 
     # --- what a matter page needs -------------------------------------------------------------
     def department_of(self, m: Matter) -> Department:
@@ -113,7 +119,7 @@ class Catalogue:
         return dict(sorted(groups.items()))
 
 
-def build_catalogue(parsed: Parsed) -> Catalogue:
+def build_catalogue(parsed: Parsed, file_dates: dict[str, FileDates] | None = None) -> Catalogue:
     def objs(table: dict) -> dict:
         return {k: v[1] for k, v in sorted(table.items())}
 
@@ -129,4 +135,5 @@ def build_catalogue(parsed: Parsed) -> Catalogue:
         guides=objs(parsed.guides),
         sources=sources,
         codes=dict(sorted(parsed.codes.items())),
+        file_dates=file_dates or {},
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..inspection import TEMPLATE_PATH, checklist, template_csv
+from ..export.schema_org import matter_jsonld
 from ..model import Catalogue
 from ..model.audience import Audience
 from ..settings import Settings
@@ -36,6 +37,7 @@ def make_environment() -> Environment:
     )
     env.filters.update(md=text.to_html, md_inline=text.to_inline_html, plain=text.plain, md_text=text.md_text)
     env.globals.update(url_of=url_of, short_url=short_url)
+    env.globals["matter_jsonld"] = matter_jsonld  # schema.org JSON-LD of a matter page (export/schema_org.py)
     return env
 
 

@@ -6,18 +6,22 @@ catalogue, so the same pages can be handed to any renderer.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from ..inspection import TEMPLATE_PATH, checklist, window_sops
 from ..model import Catalogue
 from ..model.audience import Audience
 from ..schema.matter import Matter, OnlineDepth, State
 from ..schema.sop import Category, Phase
 from ..schema.reference import all_field_tables
 from ..settings import Settings
+from .. import stats
 from ..urls import source_of, url_of
+from .feed import feed_entries
 from .flowchart import layout, step_numbers
 
 @dataclass
@@ -47,8 +51,12 @@ def all_pages(site: Site) -> Iterator[Page]:
     yield from sop_pages(site)
     yield from guide_pages(site)
     yield from browse_pages(site)
+    if site.staff:
+        yield from inspection_pages(site)
+    yield stats_page(site)
     yield Page("reference/fields.md", "fields.md.j2", {"tables": all_field_tables()})
     yield Page("search.md", "search.md.j2")
+    yield feed(site)
 
 
 def home(site: Site) -> Iterator[Page]:
@@ -60,6 +68,12 @@ def home(site: Site) -> Iterator[Page]:
         "popular": [m for m in cat.live_matters() if m.popular_names][:12],
         "count": len(cat.live_matters()),
     })
+
+
+def feed(site: Site) -> Page:
+    entries = feed_entries(site.catalogue, site.settings)
+    updated = entries[0].updated if entries else dt.date.today()
+    return Page("feed.xml", "feed.xml.j2", {"entries": entries, "updated": updated})
 
 
 def answer_box(cat: Catalogue, m: Matter) -> dict[str, Any]:
@@ -99,6 +113,7 @@ def matter_pages(site: Site) -> Iterator[Page]:
             "conditional": [x for x in m.materials if x.necessity == "按情形"],
             "source": cat.sources.get(("matter", m.id)),
             "code": cat.code_of("matter", m.id),
+            "dates": cat.dates_of("matter", m.id),
         })
 
 
@@ -151,3 +166,22 @@ def browse_pages(site: Site) -> Iterator[Page]:
                                                   "ids": {h.name: h.id for h in cat.halls.values()}})
     yield Page("browse/audience.md", "browse.md.j2", {"title": "按服务对象查找", "groups": cat.by_key(lambda m: m.audience), "kind": None, "ids": {}})
     yield Page("browse/topics.md", "browse.md.j2", {"title": "按主题查找", "groups": cat.by_key(lambda m: m.topics), "kind": None, "ids": {}})
+
+
+def inspection_pages(site: Site) -> Iterator[Page]:
+    """Staff only: the printable window-service checklist for mystery-shopper and self-inspection visits."""
+    cat = site.catalogue
+    items = checklist(cat)
+    yield Page("inspection/index.md", "inspection.md.j2", {
+        "sops": [(s, [c for c in items if c.sop is s]) for s in window_sops(cat)],
+        "total": sum(c.full_marks for c in items),
+        "halls": list(cat.halls.values()),
+        "csv": TEMPLATE_PATH,
+    })
+
+
+def stats_page(site: Site) -> Page:
+    """行政资源统计: charts and tables computed from the matters (the CSV is written by publish)."""
+    today = dt.date.today()
+    return Page("stats/index.md", "stats.md.j2", {"stats": stats.compute(site.catalogue, today), "csv": stats.CSV_PATH,
+                                                  "stale_before": stats.stale_before(today)})

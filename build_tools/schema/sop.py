@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 
 from pydantic import Field
 
 from .common import INTERNAL, Duration, LocalId, ShortText, Slug, Strict, Text
+
+#: “得 2 分” in a scoring rule: the points an item is worth when done right.
+_MARKS = re.compile(r"得\s*(\d+)\s*分")
 
 
 class SopKind(StrEnum):
@@ -76,6 +80,12 @@ class SopItem(Strict):
     text: Text = Field(description="要求")
     scoring: ShortText = Field(description="评分规则，例如“做到得 2 分，未做到 0 分”")
     internal_criteria: str | None = Field(None, max_length=1000, json_schema_extra=INTERNAL, description="内部考核细则（内部字段，不公开）")
+
+    @property
+    def full_marks(self) -> int | None:
+        """The highest score the rule names (“做到得 2 分；……” → 2); checklists and inspection reports use it."""
+        marks = [int(n) for n in _MARKS.findall(self.scoring)]
+        return max(marks) if marks else None
 
 
 class Phrase(Strict):

@@ -1,22 +1,130 @@
-"""The citizen search index: Pagefind run over the built site.
+"""The citizen search index: Pagefind (extended build, which segments Chinese) run over the built site.
 
 Only pages marked `data-pagefind-body` (matters, guides, halls, departments, public SOPs) are indexed; tombstones
 and index pages are not, so a cancelled matter never shows up as a result.
+
+Pagefind cannot be told about synonyms or traditional characters, so both are handled with the shared analyzer:
+- on the document side, each matter page's hidden search-terms paragraph (`bk-sr` in matter.md.j2, which lists
+  the matter's names) gets the names' words and their synonyms before Pagefind reads the page;
+- on the query side, `search/lexicon.json` gives the search page what it needs to fold a query the same way
+  (traditional → simplified for the characters the site uses, stop words, synonyms, best bets). It is a few KB
+  and is fetched only when a citizen searches.
 """
 
 from __future__ import annotations
 
+import base64
+import html
+import json
+import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+
+from ..urls import url_of
+from .analyzer import Analyzer, Rules, fold, load_rules, name_parts, t2s_chars
+
+#: The hidden search-terms paragraph of a matter page (`data-bk-terms` in build_tools/templates/matter.md.j2):
+#: its text is the matter's names joined by 、, followed by empty filter spans. The words added here follow an
+#: invisible separator, so indexing twice (while `mkdocs serve` rebuilds only changed pages) adds them once.
+_TERMS = re.compile(r"(<p [^>]*\bdata-bk-terms\b[^>]*>)([^<]*)")
+_ADDED = "\u2063"
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_BIGRAM = re.compile(r"(?=([\u3400-\u9fff]{2}))")
+#: Bloom filter of the two-character words the index knows: 8 bits a word and 5 hashes (about 2 % false positives).
+BITS_PER_WORD, HASHES = 8, 5
+#: Where the query-side lexicon is written, next to the search page.
+LEXICON = Path("search") / "lexicon.json"
+#: Not indexed: popular names in lists of *other* matters (they say nothing about the listing page), and the parts
+#: of a matter page nobody searches by — hall addresses and hours (the hall filter covers "where"), the facts
+#: table that repeats the answer box, codes, QR code, change history. Smaller pages mean smaller index chunks and
+#: result fragments, which is most of what a search downloads.
+EXCLUDE = (".bk-list .bk-aka", "[data-kind=matter] .bk-halls", "[data-kind=matter] .bk-facts", "[data-kind=matter] .bk-meta",
+           "[data-kind=matter] .bk-qr", "[data-kind=matter] .bk-history", "[data-kind=matter] .bk-chart")
 
 
 class SearchIndexError(RuntimeError):
     """Pagefind failed; its output says why."""
 
 
+@dataclass(frozen=True)
+class MatterPage:
+    path: Path
+    id: str
+    url: str
+    names: list[str]
+
+
 def index_site(site: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", "zh", "--quiet"],
+    rules = load_rules()
+    pages = _matter_pages(site)
+    analyzer = Analyzer(rules, [part for p in pages for name in p.names for part in name_parts(name)])
+    chars: set[str] = set()
+    bigrams: set[str] = set()
+    for page in pages:
+        text = page.path.read_text(encoding="utf-8")
+        text = _TERMS.sub(lambda m: m[1] + _terms(analyzer, page.names), text, count=1)
+        chars.update(_HAN.findall(text))
+        bigrams.update(_BIGRAM.findall(text))
+        page.path.write_text(text, encoding="utf-8")
+    excluded = [arg for selector in EXCLUDE for arg in ("--exclude-selectors", selector)]
+    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", "zh", *excluded, "--quiet"],
                           capture_output=True, text=True)
     if proc.returncode != 0:
         raise SearchIndexError(proc.stderr.strip() or proc.stdout.strip())
+    words = {b for b in bigrams if analyzer.in_dictionary(b)}
+    (site / LEXICON).parent.mkdir(parents=True, exist_ok=True)
+    (site / LEXICON).write_text(json.dumps(lexicon(rules, chars, words, pages), ensure_ascii=False, separators=(",", ":")),
+                                encoding="utf-8")
+
+
+def _matter_pages(site: Path) -> list[MatterPage]:
+    pages = []
+    for path in sorted(site.glob(url_of("matter", "*") + "index.html")):
+        found = _TERMS.search(path.read_text(encoding="utf-8"))
+        if found:
+            names = html.unescape(found[2]).split(_ADDED)[0].split("、")
+            pages.append(MatterPage(path, path.parent.name, "/" + path.parent.relative_to(site).as_posix() + "/", names))
+    return pages
+
+
+def _terms(analyzer: Analyzer, names: list[str]) -> str:
+    """The names as written, then their words, folded forms and synonyms (escaped for HTML text)."""
+    text = " ".join(names)
+    words = dict.fromkeys([fold(n) for n in names if fold(n) != n] + analyzer.tokens(text) + analyzer.expansions(text))
+    return html.escape("、".join(names) + _ADDED + " ".join(words), quote=False)
+
+
+def lexicon(rules: Rules, chars: set[str], words: set[str], pages: list[MatterPage]) -> dict:
+    """What the search page needs to cut a query the way the index cut the pages: traditional → simplified for the
+    characters the site uses (a pair string, two characters per mapping), stop words, the two-character words
+    the pages contain (a Bloom filter), synonym groups and best bets."""
+    used = chars | {c for g in rules.synonyms for w in g for c in w}
+    t2s = "".join(t + s for t, s in sorted(t2s_chars().items()) if s in used and len(t) == 1)
+    by_id = {p.id: p for p in pages}
+    bets = {phrase: [{"url": by_id[i].url, "title": by_id[i].names[0]} for i in ids if i in by_id]
+            for phrase, ids in rules.best_bets.items()}
+    return {"t2s": t2s, "stop": sorted(rules.stopwords), "words": bloom(words), "synonyms": [sorted(g) for g in rules.synonyms],
+            "bets": {k: v for k, v in bets.items() if v}}
+
+
+def bloom(words: set[str]) -> dict:
+    """A Bloom filter the browser can test (theme/assets/search.js implements the same hashes)."""
+    size = max(64, -(-len(words) * BITS_PER_WORD // 8) * 8)
+    bits = bytearray(size // 8)
+    for w in words:
+        a, b = _fnv(w, 0x811C9DC5), _fnv(w, 0x9747B28C) | 1
+        for i in range(HASHES):
+            bit = ((a + i * b) & 0xFFFFFFFF) % size
+            bits[bit >> 3] |= 1 << (bit & 7)
+    return {"bits": base64.b64encode(bytes(bits)).decode("ascii"), "k": HASHES}
+
+
+def _fnv(text: str, seed: int) -> int:
+    """FNV-1a over UTF-16 code units (what JavaScript's charCodeAt gives)."""
+    h = seed
+    data = text.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h = ((h ^ int.from_bytes(data[i:i + 2], "little")) * 16777619) & 0xFFFFFFFF
+    return h

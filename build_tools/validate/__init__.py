@@ -56,7 +56,7 @@ def validate_tree(root: Path, today: dt.date | None = None) -> Validated:
         table[obj.id] = (doc, obj)
     codes, registry_doc, found = load_registry(root)
     problems.extend(found)
-    parsed = Parsed(**tables, codes=codes, today=today or dt.date.today())
+    parsed = Parsed(**tables, codes=codes, today=today or dt.date.today(), present=present)
     for rule in RULES:
         problems.extend(rule(parsed))
     if not found:  # a registry that does not parse has been reported already

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ..load import Document
@@ -37,12 +37,15 @@ class Parsed:
     guides: dict[str, tuple[Document, Guide]]
     codes: dict[str, Entry]
     today: dt.date
+    #: ids of every file that parsed as YAML, valid or not, by type: a reference to a file that has its own
+    #: errors is not reported again as dangling.
+    present: dict[str, set[str]] = field(default_factory=dict)
 
 
 Rule = Callable[[Parsed], Iterator[Problem]]
 
 
-def _ref(doc: Document, loc: tuple, target: str, known: dict, label: str, folder: str) -> Iterator[Problem]:
+def _ref(doc: Document, loc: tuple, target: str, known: dict | set, label: str, folder: str) -> Iterator[Problem]:
     if target not in known:
         yield doc.problem(loc, f"找不到{label}“{target}”；请写 {folder}/ 下已有文件的文件名（不含 .yaml）")
 
@@ -62,13 +65,16 @@ class _Refs:
         self.doc, self.p = doc, p
 
     def dept(self, loc: tuple, target: str) -> Iterator[Problem]:
-        return _ref(self.doc, loc, target, self.p.departments, "部门", "departments")
+        return _ref(self.doc, loc, target, self._known("department", self.p.departments), "部门", "departments")
 
     def hall(self, loc: tuple, target: str) -> Iterator[Problem]:
-        return _ref(self.doc, loc, target, self.p.halls, "大厅", "halls")
+        return _ref(self.doc, loc, target, self._known("hall", self.p.halls), "大厅", "halls")
 
     def matter(self, loc: tuple, target: str) -> Iterator[Problem]:
-        return _ref(self.doc, loc, target, self.p.matters, "事项", "matters")
+        return _ref(self.doc, loc, target, self._known("matter", self.p.matters), "事项", "matters")
+
+    def _known(self, kind: str, table: dict) -> set[str]:
+        return set(table) | self.p.present.get(kind, set())
 
 
 def matter_references(p: Parsed) -> Iterator[Problem]:
@@ -124,7 +130,7 @@ def unique_codes(p: Parsed) -> Iterator[Problem]:
 def time_limits(p: Parsed) -> Iterator[Problem]:
     for doc, m in p.matters.values():
         legal, promised = m.time_limits.legal, m.time_limits.promised
-        if _days(promised) > _days(legal):
+        if natural_days(promised) > natural_days(legal):
             yield doc.problem(("time_limits", "promised"), f"承诺时限（{promised}）不能超过法定时限（{legal}）")
         if m.handling_type is HandlingType.IMMEDIATE and promised.value != 0:
             yield doc.problem(("handling_type",), f"即办件的承诺时限应为 0（当场办结），现在是 {promised}；要么把承诺时限改为 0，要么把办件类型改为“承诺件”")
@@ -230,6 +236,8 @@ def sop_references(p: Parsed) -> Iterator[Problem]:
             if item.id in seen:
                 yield doc.problem(("items", i, "id"), f"条目编号“{item.id}”重复了")
             seen.add(item.id)
+            if not item.full_marks:
+                yield doc.problem(("items", i, "scoring"), "评分规则要写明满分（大于 0），例如“做到得 2 分；……”：检查表和检查报告按它计满分")
 
 
 def _matter_local_ids(p: Parsed, matter_id: str | None) -> set[str] | None:
@@ -254,7 +262,8 @@ def department_references(p: Parsed) -> Iterator[Problem]:
             yield from _Refs(doc, p).hall(("halls", i), h)
 
 
-def _days(d: Duration) -> float:
+def natural_days(d: Duration) -> float:
+    """A duration in natural days (a working day counts 7/5), so promised and legal times compare across units."""
     return d.value * _DAYS[d.unit]
 
 

@@ -1,0 +1,317 @@
+"""The catalogue as spreadsheet tables: one sheet of matters plus one sheet per list (materials, steps ...).
+
+Export and import both read these definitions, so a column written by the build is a column the importer
+understands, and the round trip YAML → spreadsheet → YAML loses nothing. Headers are Chinese and stable: they
+are the public names of the columns. Every field of the matter schema has a column (`uncovered_fields` is
+empty; a test keeps it so).
+
+Cell conventions: lists are written with “、” between items (a line break also separates items on import),
+yes/no fields as 是/否, dates as YYYY-MM-DD.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..schema import Matter
+from ..schema.reference import field_rows
+
+Cell = str | int | None
+LIST_SEPARATOR = "、"
+YES, NO = "是", "否"
+
+
+class Kind(StrEnum):
+    """How a field is written in one cell."""
+
+    TEXT = "文字"
+    NUMBER = "整数"
+    YES_NO = "是/否"
+    DATE = "日期"
+    LIST = "列表"
+
+
+class Role(StrEnum):
+    """What a column holds: a field of the row's item, or how the row is placed in the matter."""
+
+    FIELD = "field"
+    ORDINAL = "ordinal"  # 步骤序号 of a step: orders the steps and names them for their sub-steps
+    PARENT = "parent"  # 步骤序号 of the step a sub-step belongs to
+    KEY = "key"  # the key of a mapping row (窗口号: the hall id)
+    VALUE = "value"  # the value of a mapping row
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str = ""  # dotted path inside one item of the sheet, e.g. "where.hall"
+    role: Role = Role.FIELD
+    keep_text: bool = False  # digit strings whose leading zeros matter: a number cell would have lost them
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str  # worksheet name, also used in error messages
+    slug: str  # CSV files: FILE.csv is the matter sheet, FILE.<slug>.csv the others
+    where: str  # dotted path of the sheet's items in a matter; "" for the matter sheet; "[]" steps into list items
+    columns: tuple[Column, ...]
+
+    def full_path(self, column: Column) -> str:
+        """The column's field in the notation of the field reference (materials[].name)."""
+        if column.role is Role.KEY or column.role is Role.VALUE:
+            return self.where
+        prefix = f"{self.where}[]." if self.where else ""
+        return prefix + column.field
+
+    def kind(self, column: Column) -> Kind:
+        if column.role in (Role.ORDINAL, Role.PARENT):
+            return Kind.NUMBER
+        if column.role is Role.KEY:
+            return Kind.TEXT
+        if column.role is Role.VALUE:
+            return Kind.LIST
+        return _kind(_annotation(self.full_path(column)))
+
+    def choices(self, column: Column) -> tuple[str, ...]:
+        """Allowed values of a choice column (an enumeration, or 是/否); empty for free text."""
+        if column.role is not Role.FIELD:
+            return ()
+        if self.kind(column) is Kind.YES_NO:
+            return (YES, NO)
+        inner = item_type(_annotation(self.full_path(column)))
+        return tuple(e.value for e in inner) if isinstance(inner, type) and issubclass(inner, Enum) else ()
+
+
+MATTER_ID = "事项 id"
+
+MATTERS = Sheet("事项", "matters", "", (
+    Column(MATTER_ID, "id"),
+    Column("事项名称", "name"),
+    Column("俗称", "popular_names"),
+    Column("一句话说明", "summary"),
+    Column("基本编码", "codes.catalog", keep_text=True),
+    Column("实施编码", "codes.implementation", keep_text=True),
+    Column("业务办理项编码", "codes.handle_item", keep_text=True),
+    Column("事项类型", "matter_type"),
+    Column("服务对象", "audience"),
+    Column("主题分类", "topics"),
+    Column("实施主体", "authority.body"),
+    Column("实施主体性质", "authority.nature"),
+    Column("权力来源", "authority.power_source"),
+    Column("原实施机关", "authority.from_body"),
+    Column("联办机构", "authority.joint_bodies"),
+    Column("行使层级", "authority.level"),
+    Column("审查标准", "review_standard"),
+    Column("法定时限", "time_limits.legal.value"),
+    Column("法定时限单位", "time_limits.legal.unit"),
+    Column("法定时限说明", "time_limits.legal.note"),
+    Column("承诺时限", "time_limits.promised.value"),
+    Column("承诺时限单位", "time_limits.promised.unit"),
+    Column("承诺时限说明", "time_limits.promised.note"),
+    Column("办件类型", "handling_type"),
+    Column("到现场次数", "visits.count"),
+    Column("到现场原因", "visits.reason"),
+    Column("是否收费", "fees.charged"),
+    Column("网上支付", "fees.online_payment"),
+    Column("结果名称", "result.name"),
+    Column("结果类型", "result.type"),
+    Column("结果样本", "result.sample"),
+    Column("送达方式", "result.delivery"),
+    Column("窗口办理大厅", "channels.window.halls"),
+    Column("窗口办理说明", "channels.window.note"),
+    Column("网上办理地址", "channels.online.url"),
+    Column("手机端办理地址", "channels.online.mobile_url"),
+    Column("网上办理深度", "channels.online.depth"),
+    Column("网上办理说明", "channels.online.note"),
+    Column("支持预约", "channels.appointment.supported"),
+    Column("预约地址", "channels.appointment.url"),
+    Column("预约电话", "channels.appointment.phone"),
+    Column("自助终端大厅", "channels.self_service_halls"),
+    Column("支持快递", "channels.express.supported"),
+    Column("快递说明", "channels.express.note"),
+    Column("通办范围", "scope"),
+    Column("办理时间", "hours"),
+    Column("地点补充说明", "place_note"),
+    Column("相关事项", "related"),
+    Column("状态", "status.state"),
+    Column("状态生效日期", "status.since"),
+    Column("状态原因", "status.reason"),
+    Column("接替事项", "status.successor"),
+    Column("可改办事项", "status.alternatives"),
+    Column("负责部门", "review.owner"),
+    Column("最近核对日期", "review.last_verified"),
+    Column("核对人", "review.verified_by"),
+    Column("窗口内部备注", "staff_notes"),
+    Column("后台内线电话", "internal_phone"),
+))
+
+SHEETS: tuple[Sheet, ...] = (
+    MATTERS,
+    Sheet("设定依据", "legal-basis", "legal_basis", (
+        Column("法律法规名称", "title"), Column("文号", "doc_no"), Column("条款号", "article"), Column("条款摘录", "excerpt"),
+    )),
+    Sheet("受理条件", "conditions", "conditions", (Column("条件编号", "id"), Column("受理条件", "text"))),
+    Sheet("申请材料", "materials", "materials", (
+        Column("材料编号", "id"), Column("材料名称", "name"), Column("必要性", "necessity"), Column("需要的情形", "condition"),
+        Column("原件份数", "originals"), Column("复印件份数", "copies"), Column("材料形式", "form"), Column("来源渠道", "source"),
+        Column("空白表格", "blank_form"), Column("示例样表", "sample"), Column("免提交", "exempt"), Column("填报须知", "notes"),
+    )),
+    Sheet("办理步骤", "steps", "steps", (
+        Column("步骤序号", role=Role.ORDINAL), Column("步骤标题", "title"), Column("步骤说明", "text"), Column("与上一步关系", "logic"),
+        Column("可选步骤", "optional"), Column("办理大厅", "where.hall"), Column("办理地点", "where.text"),
+        Column("所需时间", "duration.value"), Column("所需时间单位", "duration.unit"), Column("所需时间说明", "duration.note"),
+        Column("费用", "fee"), Column("链接", "link"),
+    )),
+    Sheet("子步骤", "substeps", "steps[].substeps", (
+        Column("步骤序号", role=Role.PARENT), Column("子步骤标题", "title"), Column("子步骤说明", "text"), Column("可选子步骤", "optional"),
+    )),
+    Sheet("窗口号", "windows", "channels.window.windows", (Column("大厅 id", role=Role.KEY), Column("窗口号", role=Role.VALUE))),
+    Sheet("收费项目", "fees", "fees.items", (
+        Column("收费项目名称", "name"), Column("收费标准", "standard"), Column("收费依据", "basis"), Column("可以减免", "reducible"),
+    )),
+    Sheet("咨询方式", "consult", "contacts.consult", (
+        Column("方式", "type"), Column("电话、窗口或网址", "value"), Column("时间", "hours"), Column("所在大厅", "hall"),
+    )),
+    Sheet("投诉方式", "complaint", "contacts.complaint", (
+        Column("方式", "type"), Column("电话、窗口或网址", "value"), Column("时间", "hours"), Column("所在大厅", "hall"),
+    )),
+    Sheet("常见问题", "faq", "faq", (Column("问题", "q"), Column("回答", "a"))),
+    Sheet("变更记录", "history", "history", (Column("变更日期", "date"), Column("变更内容", "change"), Column("依据", "ref"))),
+)
+
+BY_NAME = {s.name: s for s in SHEETS}
+
+
+# --- the schema behind each column ------------------------------------------------------------------
+
+
+def _strip(annotation: object) -> object:
+    """X | None and Annotated[X, ...] -> X."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        elif origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        else:
+            return annotation
+
+
+def item_type(annotation: object) -> object:
+    """The type of one value: list[X] -> X, with optionality stripped."""
+    inner = _strip(annotation)
+    return _strip(typing.get_args(inner)[0]) if typing.get_origin(inner) is list else inner
+
+
+def is_object(annotation: object) -> bool:
+    inner = item_type(annotation)
+    return isinstance(inner, type) and issubclass(inner, BaseModel)
+
+
+@cache
+def _annotation(path: str) -> object:
+    """The type annotation of a field given in field-reference notation (steps[].where.hall)."""
+    model: type[BaseModel] = Matter
+    annotation: object = None
+    for part in path.split("."):
+        annotation = model.model_fields[part.removesuffix("[]")].annotation
+        if is_object(annotation):
+            model = item_type(annotation)  # type: ignore[assignment]
+    return annotation
+
+
+def _kind(annotation: object) -> Kind:
+    inner = _strip(annotation)
+    if typing.get_origin(inner) in (list, dict):
+        return Kind.LIST
+    if inner is bool:
+        return Kind.YES_NO
+    if inner is int:
+        return Kind.NUMBER
+    if inner is dt.date:
+        return Kind.DATE
+    return Kind.TEXT
+
+
+def uncovered_fields() -> list[str]:
+    """Schema fields that no column holds (should be none: such a field would be lost in a round trip)."""
+    covered = {s.full_path(c) for s in SHEETS for c in s.columns if c.role is not Role.ORDINAL and c.role is not Role.PARENT}
+    covered |= {s.where for s in SHEETS if s.where}
+    leaves = [r.path for r in field_rows(Matter) if not is_object(_annotation(r.path))]
+    return [p for p in leaves if p not in covered]
+
+
+# --- matter -> rows ------------------------------------------------------------------------------------
+
+
+def to_cell(value: Any) -> Cell:
+    """A field value (as in `model_dump(mode="json")`) in the cell conventions."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(v) for v in value)
+    return value
+
+
+def get_path(data: dict, dotted: str) -> Any:
+    value: Any = data
+    for part in dotted.split("."):
+        if value is None:
+            return None
+        value = value.get(part)
+    return value
+
+
+def items_of(sheet: Sheet, matter: dict) -> Iterator[tuple[int | None, int | str, Any]]:
+    """(parent step number, index or mapping key, item) for each row the sheet has for one matter."""
+    if "[]" in sheet.where:
+        outer, inner = sheet.where.split("[].")
+        for number, parent in enumerate(get_path(matter, outer) or [], start=1):
+            for index, item in enumerate(get_path(parent, inner) or []):
+                yield number, index, item
+        return
+    found = get_path(matter, sheet.where)
+    if isinstance(found, dict):
+        yield from ((None, key, value) for key, value in found.items())
+    else:
+        yield from ((None, index, item) for index, item in enumerate(found or []))
+
+
+def sheet_rows(sheet: Sheet, matter: dict) -> list[list[Cell]]:
+    """The rows of one sheet for one matter; `matter` is `Matter.model_dump(mode="json")`."""
+    if sheet is MATTERS:
+        return [[to_cell(get_path(matter, c.field)) for c in sheet.columns]]
+    return [[matter["id"], *(_placed_cell(c, parent, key, item) for c in sheet.columns)] for parent, key, item in items_of(sheet, matter)]
+
+
+def _placed_cell(column: Column, parent: int | None, key: int | str, item: Any) -> Cell:
+    if column.role is Role.ORDINAL:
+        return int(key) + 1
+    if column.role is Role.PARENT:
+        return parent
+    if column.role is Role.KEY:
+        return key
+    if column.role is Role.VALUE:
+        return to_cell(item)
+    return to_cell(get_path(item, column.field))
+
+
+def headers(sheet: Sheet) -> list[str]:
+    """Every sheet but the matter sheet starts with the matter id its row belongs to."""
+    return [c.header for c in sheet.columns] if sheet is MATTERS else [MATTER_ID, *(c.header for c in sheet.columns)]
+
+
+def catalogue_tables(matters: list[dict]) -> dict[Sheet, list[list[Cell]]]:
+    """Every sheet with its rows (header not included), matters in the given order."""
+    return {s: [row for m in matters for row in sheet_rows(s, m)] for s in SHEETS}

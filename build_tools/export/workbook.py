@@ -1,0 +1,187 @@
+"""Spreadsheet files: the tables of `tables.py` as one XLSX workbook (a worksheet per sheet) or as CSV files
+(FILE.csv for the matters, FILE.<slug>.csv beside it for each other sheet).
+
+XLSX output is reproducible byte for byte (fixed document dates, fixed zip timestamps), so an unchanged
+catalogue leaves the published file untouched and the committed import template can be checked for drift.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
+
+from ..problems import Problem
+from .tables import BY_NAME, MATTERS, SHEETS, Cell, Kind, Sheet, headers
+
+#: Where the documentation sheet of the template lives; the importer skips it.
+GUIDE_SHEET = "填写说明"
+_BOLD = Font(bold=True)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """openpyxl stamps every zip member with the current time; this keeps one fixed time instead."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=_ZIP_TIME)
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        """Worksheets arrive as temporary files, whose modification time would be stamped otherwise."""
+        with open(filename, "rb") as f:
+            self.writestr(arcname or Path(filename).name, f.read())
+
+
+def xlsx_bytes(tables: dict[Sheet, list[list[Cell]]], as_of: dt.date, guide: list[list[str]] | None = None) -> bytes:
+    """One worksheet per sheet (header row, then the rows); `guide` rows, if any, become a first sheet that
+    documents the columns. Every column is text-formatted so that codes typed later keep their leading zeros,
+    and one-choice columns offer their allowed values as a drop-down list."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    if guide:
+        _fill(wb.create_sheet(GUIDE_SHEET), guide[0], guide[1:])
+    for sheet, rows in tables.items():
+        ws = wb.create_sheet(sheet.name)
+        _fill(ws, headers(sheet), rows)
+        offset = 0 if sheet is MATTERS else 1
+        for i, column in enumerate(sheet.columns, start=1 + offset):
+            ws.column_dimensions[get_column_letter(i)].number_format = "@"
+            values = sheet.choices(column)
+            if values and sheet.kind(column) is not Kind.LIST:
+                check = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+                check.add(f"{get_column_letter(i)}2:{get_column_letter(i)}1048576")
+                ws.add_data_validation(check)
+    moment = dt.datetime.combine(as_of, dt.time())
+    wb.properties.created = wb.properties.modified = moment
+    wb.properties.creator = "build_tools"
+    buffer = io.BytesIO()
+    with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    return buffer.getvalue()
+
+
+def _fill(ws, header: list[str], rows: list[list[Cell]]) -> None:
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = _BOLD
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(r, c, value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text that starts with "=" stays text, never a formula
+                cell.number_format = "@"
+                if "\n" in value:
+                    cell.alignment = Alignment(wrap_text=True)
+    ws.freeze_panes = "A2"
+    longest = [0] * max(len(header), *(len(row) for row in rows), 0)
+    for row in [header, *rows]:
+        for i, value in enumerate(row):
+            longest[i] = max(longest[i], len(str(value or "").split("\n")[0]))
+    for i, length in enumerate(longest, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(8, min(50, 2 * length + 2))  # CJK characters are two columns wide
+
+
+def csv_files(stem: str, tables: dict[Sheet, list[list[Cell]]]) -> dict[str, bytes]:
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
+    files = {}
+    for sheet, rows in tables.items():
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(headers(sheet))
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        files[csv_name(stem, sheet)] = out.getvalue().encode("utf-8-sig")
+    return files
+
+
+def csv_name(stem: str, sheet: Sheet) -> str:
+    return f"{stem}.csv" if sheet is MATTERS else f"{stem}.{sheet.slug}.csv"
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """One sheet as read from a file, with the row numbers an editor sees."""
+
+    source: str  # how messages name it: matters.xlsx[申请材料] or matters.materials.csv
+    headers: list[str]
+    rows: list[tuple[int, list[object]]] = field(default_factory=list)
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a spreadsheet at all; the problem says what to do."""
+
+    def __init__(self, path: Path, message: str):
+        super().__init__(message)
+        self.problem = Problem(str(path), 1, 1, message)
+
+
+def read_tables(path: Path) -> tuple[dict[Sheet, Table], list[str]]:
+    """The sheets found in an .xlsx file, or in FILE.csv and its FILE.<slug>.csv companions; plus the names
+    of worksheets that are not known sheets (the caller reports them)."""
+    if path.suffix.lower() == ".xlsx":
+        return _read_xlsx(path)
+    if path.suffix.lower() == ".csv":
+        return _read_csvs(path), []
+    raise UnreadableFile(path, "只能导入 .xlsx 或 .csv 文件（Excel 的 .xls 请先另存为 .xlsx）")
+
+
+def _read_xlsx(path: Path) -> tuple[dict[Sheet, Table], list[str]]:
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        raise UnreadableFile(path, f"无法作为 Excel 工作簿打开（{type(err).__name__}）；请用 Excel 或 WPS 另存为 .xlsx 后再导入") from None
+    try:
+        tables, unknown = {}, []
+        for ws in wb.worksheets:
+            if ws.title == GUIDE_SHEET:
+                continue
+            if ws.title not in BY_NAME:
+                unknown.append(ws.title)
+                continue
+            rows = [(n, list(values)) for n, values in enumerate(ws.iter_rows(values_only=True), start=1)]
+            header = [_header(v) for v in rows[0][1]] if rows else []
+            tables[BY_NAME[ws.title]] = Table(f"{path}[{ws.title}]", header, rows[1:])
+        return tables, unknown
+    finally:
+        wb.close()
+
+
+def _read_csvs(path: Path) -> dict[Sheet, Table]:
+    stem = path.name[: -len(path.suffix)]
+    tables = {}
+    for sheet in SHEETS:
+        file = path.with_name(csv_name(stem, sheet))
+        if not file.exists():
+            continue
+        try:
+            text = file.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UnreadableFile(file, "不是 UTF-8 编码（可能是 GBK）；请在 Excel 里“另存为 → CSV UTF-8（逗号分隔）”后再导入") from None
+        except OSError as err:
+            raise UnreadableFile(file, f"无法读取（{err.strerror}）") from None
+        try:
+            rows = [(n, list(values)) for n, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)]
+        except csv.Error as err:
+            raise UnreadableFile(file, f"CSV 格式有误（{err}）") from None
+        header = [_header(v) for v in rows[0][1]] if rows else []
+        tables[sheet] = Table(str(file), header, rows[1:])
+    return tables
+
+
+def _header(value: object) -> str:
+    return "" if value is None else str(value).strip()

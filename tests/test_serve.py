@@ -1,0 +1,63 @@
+"""`make serve`'s promise: the sample is served, and saving a matter's YAML updates its page (live reload)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from .support import copy_project
+
+pytestmark = pytest.mark.browser  # slow end-to-end: runs with the browser group
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def _wait_for(url: str, predicate, seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        html = _get(url)
+        if html is not None and predicate(html):
+            return html
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not show the change within {seconds} s")
+
+
+def test_saving_a_matter_updates_the_served_page(tmp_path):
+    root = copy_project(tmp_path / "p")
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "-f", str(root / "mkdocs.yml")],
+                              cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}/matters/wanshui-zhengming/"
+        _wait_for(url, lambda html: "完税证明" in html, 120)
+        source = root / "matters" / "wanshui-zhengming.yaml"
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace("\nsummary: ", "\nsummary: 【已更新】", 1), encoding="utf-8")
+        _wait_for(url, lambda html: "【已更新】" in html, 60)
+        # A broken save keeps the last good page and says what is wrong, instead of taking the page down.
+        source.write_text(text.replace("\nsummary: ", "\nsumary: ", 1), encoding="utf-8")
+        time.sleep(3)
+        _wait_for(url, lambda html: "【已更新】" in html, 60)  # (MkDocs empties its folder while it rebuilds)
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=20)
+    assert "未知字段“sumary”" in err.decode("utf-8")
