@@ -22,6 +22,7 @@ def test_fold_traditional_full_width_and_case():
     assert fold("營業執照遺失") == "营业执照遗失"
     assert fold("ＵＫｅｙ　續期") == "ukey 续期"
     assert fold("社会保障卡") == "社会保障卡"
+    assert fold("請儘快回覆") == "请尽快回复"  # 覆 changes only inside the phrase 回覆
 
 
 def test_fold_chars_keeps_positions():

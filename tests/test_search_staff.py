@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from build_tools.model import Audience
-from build_tools.search.server import Service, make_server
-from build_tools.search.staff import CURRENT, QueryError, StaffIndex, ensure_index, rebuild
+from build_tools.search.server import Service, make_server, watch
+from build_tools.search.staff import CURRENT, QueryError, StaffIndex, content_fingerprint, ensure_index, rebuild
 
 from .conftest import PYTHON
 from .support import REPO, copy_project
@@ -291,6 +291,27 @@ def test_server_keeps_answering_while_the_index_is_rebuilt(root, server, index):
         stop.set()
     assert index.version().name != before
     assert statuses and set(statuses) == {200}
+
+
+def test_watch_rebuilds_after_an_edit_and_survives_invalid_content(tmp_path):
+    root = copy_project(tmp_path / "content")
+    index = ensure_index(root, tmp_path / "idx", Audience.STAFF)
+    first = index.version().name
+    stop = threading.Event()
+    watch(root, lambda: rebuild(root, index.directory, Audience.STAFF), lambda: index.version().meta["fingerprint"], 0.2, stop)
+    try:
+        matter = root / "matters" / "gaoling-jintie.yaml"
+        matter.write_text(matter.read_text(encoding="utf-8").replace("name: ", "name: 百岁", 1), encoding="utf-8")
+        deadline = time.monotonic() + 120
+        while index.version().meta["fingerprint"] != content_fingerprint(root) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        second = index.version().name
+        assert second != first and index.search("百岁高龄", limit=1).results[0].id == "gaoling-jintie"
+        matter.write_text("id: [unclosed\n", encoding="utf-8")
+        time.sleep(3)
+        assert index.version().name == second and index.search("低保").results
+    finally:
+        stop.set()
 
 
 def test_serve_search_refuses_other_address_without_token(root, index):

@@ -151,3 +151,5 @@ def test_staff_build_has_sops_and_edit_links(tmp_path_factory, catalogue):
     html = page(staff, f"matters/{m.id}")
     assert f"sop/{catalogue.sops_for(m)[0].id}/" in html
     assert "matters/" + m.id + ".yaml" in html
+    sop = next(iter(catalogue.sops))
+    assert f"sop/{sop}.yaml" in page(staff, f"sop/{sop}"), "staff pages link to the YAML source for editing"

@@ -140,7 +140,7 @@ def sop_pages(site: Site) -> Iterator[Page]:
         yield Page(source_of("sop", s.id), "sop.md.j2", {"s": s, "matter": matter, "refs": refs,
                                                          "phases": _grouped(s.steps, "phase", Phase), "categories": _grouped(s.items, "category", Category),
                                                          "roles": {r.id: r.name for r in s.roles},
-                                                         "halls": [cat.halls[h] for h in s.halls]})
+                                                         "halls": [cat.halls[h] for h in s.halls], "source": cat.sources.get(("sop", s.id))})
     yield Page("sop/index.md", "sop_index.md.j2", {"sops": list(cat.sops.values())})
 
 

@@ -109,10 +109,22 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+@cache
+def _triggers() -> frozenset[str]:
+    """Characters that OpenCC t2s may change: those of the character table, and those a phrase rule changes
+    although the character table keeps them (瞭 in 一目瞭然 → 一目了然)."""
+    changed = set(t2s_chars())
+    for line in (_OPENCC_DICT / "TSPhrases.txt").read_text(encoding="utf-8").splitlines():
+        trad, _, simp = line.partition("\t")
+        simp = simp.split(" ")[0]
+        changed.update(a for a, b in zip(trad, simp) if a != b)
+    return frozenset(changed)
+
+
 def fold(text: str) -> str:
     """What both indexes and every query see: NFKC (full-width → half-width), lower case, simplified characters."""
     text = unicodedata.normalize("NFKC", text).lower()
-    if t2s_chars().keys().isdisjoint(text):  # nearly all content is simplified: skip OpenCC's slow phrase matching
+    if _triggers().isdisjoint(text):  # nearly all content is simplified: skip OpenCC's slow phrase matching
         return text
     return _t2s().convert(text)
 
