@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.server
 import os
 import shutil
-import socketserver
 import subprocess
 import sys
 import threading
@@ -217,7 +216,6 @@ class StaticServer:
 
     def __init__(self, root: Path):
         handler = lambda *a, **k: _QuietHandler(*a, directory=str(root), **k)  # noqa: E731
-        socketserver.TCPServer.allow_reuse_address = True
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

@@ -168,7 +168,7 @@ def edit_summary(path: Path, marker: str) -> bytes:
     return original
 
 
-def measure_edit(server: Server, tree: Path, matter: str, k: int, timeout: float) -> dict:
+def measure_edit(server: Server, tree: Path, matter: str, k: int, timeout: float, last: bool = False) -> dict:
     marker = f"预览测试标记{k}x{os.getpid()}x{int(time.time())}"
     path = tree / "matters" / f"{matter}.yaml"
     url = server.url(f"matters/{matter}/")
@@ -181,7 +181,13 @@ def measure_edit(server: Server, tree: Path, matter: str, k: int, timeout: float
             seen = time.perf_counter()
             break
         time.sleep(POLL_S)
-    server.wait_quiet(t0)
+    if last:   # only see whether the save set off a second build (the hook's own writes are watched too)
+        deadline = time.perf_counter() + timeout
+        while server.first(r"Documentation built in", t0) is None and time.perf_counter() < deadline:
+            time.sleep(0.2)
+        time.sleep(5)
+    else:
+        server.wait_quiet(t0)
     r = {"matter": matter, "latency": (seen - t0) if seen else None, "original": original, "path": path,
          "builds": server.count(r"Building documentation", t0)}
     start = server.first(r"Building documentation", t0)
@@ -243,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  server up (first full build) in {startup:.1f} s", file=sys.stderr)
         for k, matter in enumerate(matters, start=1):
             print(f"  edit {k}: matters/{matter}.yaml ...", file=sys.stderr)
-            results.append(measure_edit(server, tree, matter, k, args.timeout))
+            results.append(measure_edit(server, tree, matter, k, args.timeout, last=k == len(matters)))
     finally:
         server.stop()
         for r in results:   # put the tree back as it was (after the server is gone: no rebuild)
@@ -256,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         lat = f"{r['latency']:.2f} s" if r["latency"] is not None else f"not seen within {args.timeout:.0f} s"
         verdict = "met" if r["latency"] is not None and r["latency"] <= GOAL_S else "NOT met"
         print(f"  matters/{r['matter']}.yaml -> page updated after {lat} (goal ≤ {GOAL_S:.0f} s: {verdict}); "
-              f"rebuilds triggered by the one save: {r['builds']}")
+              f"builds started by the one save: {r['builds']}")
         for name, sec in r["phases"].items():
             print(f"    {name:<9} {sec:7.2f} s" if sec is not None else f"    {name:<9}       ? (not seen in the log)")
         if r["built_line"]:

@@ -116,8 +116,9 @@ def bundle_size(site: Path) -> dict[str, tuple[int, int]]:
 
 def citizen(n: int) -> None:
     print(f"== citizen search, {n} matters ==")
-    tree = common.synth_tree(n)
-    common.clear(tree / "site")
+    tree = common.OUT / f"search-synth-{n}"
+    common.clear(tree)  # a tree of its own, written from scratch: no files left from other sizes or versions
+    common.synth_tree(n, dest=tree)
     run = common.measure([str(common.VENV_PYTHON), "-m", "build_tools", "build", "--root", str(tree), "--out", str(tree / "site")],
                          cwd=common.REPO, sample=False).check()
     site = tree / "site"

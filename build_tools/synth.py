@@ -281,8 +281,8 @@ def plan(n_matters: int, seed: int = 0, templates: Templates | None = None) -> P
     index = 0
     generation = 0
     while index < n_matters:
-        # A whole generation is every template; the last one is the first `room` (stand-alone matters come
-        # first), less those whose successor did not make it in.
+        # A whole generation is every template; a last, partial one takes the templates in order (stand-alone
+        # matters come first), less those whose successor did not make it in.
         chosen = list(t.matters[:n_matters - index])
         while True:
             present = {c["id"] for c in chosen}

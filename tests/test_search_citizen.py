@@ -54,7 +54,7 @@ def test_filters_are_indexed_per_matter(site):
 
 def test_addresses_codes_and_history_of_matter_pages_are_not_indexed(site):
     content = _fragments(site)["/matters/chusheng-dengji/"]["content"].replace("\u200b", "")
-    assert "出生登记" in content and "本页二维码" not in content
+    assert "出生登记" in content and "扫码或输入" not in content
     assert "事项编码" not in content and "示例路" not in content
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from build_tools.model import Audience
 from build_tools.search.server import Service, make_server, watch
-from build_tools.search.staff import CURRENT, QueryError, StaffIndex, content_fingerprint, ensure_index, rebuild
+from build_tools.search.staff import CURRENT, QueryError, StaffIndex, content_fingerprint, current_fingerprint, ensure_index, rebuild
 
 from .conftest import PYTHON
 from .support import REPO, copy_project
@@ -293,21 +293,28 @@ def test_server_keeps_answering_while_the_index_is_rebuilt(root, server, index):
     assert statuses and set(statuses) == {200}
 
 
+def _replace(path: Path, text: str) -> None:
+    """Write like an editor saving: the watcher never sees a half-written file."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def test_watch_rebuilds_after_an_edit_and_survives_invalid_content(tmp_path):
     root = copy_project(tmp_path / "content")
     index = ensure_index(root, tmp_path / "idx", Audience.STAFF)
     first = index.version().name
     stop = threading.Event()
-    watch(root, lambda: rebuild(root, index.directory, Audience.STAFF), lambda: index.version().meta["fingerprint"], 0.2, stop)
+    watch(root, lambda: rebuild(root, index.directory, Audience.STAFF), lambda: current_fingerprint(index.directory), 0.2, stop)
     try:
         matter = root / "matters" / "gaoling-jintie.yaml"
-        matter.write_text(matter.read_text(encoding="utf-8").replace("name: ", "name: 百岁", 1), encoding="utf-8")
+        _replace(matter, matter.read_text(encoding="utf-8").replace("name: ", "name: 百岁", 1))
         deadline = time.monotonic() + 120
-        while index.version().meta["fingerprint"] != content_fingerprint(root) and time.monotonic() < deadline:
+        while current_fingerprint(index.directory) != content_fingerprint(root) and time.monotonic() < deadline:
             time.sleep(0.2)
         second = index.version().name
         assert second != first and index.search("百岁高龄", limit=1).results[0].id == "gaoling-jintie"
-        matter.write_text("id: [unclosed\n", encoding="utf-8")
+        _replace(matter, "id: [unclosed\n")
         time.sleep(3)
         assert index.version().name == second and index.search("低保").results
     finally:

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..model import Audience
 from ..problems import ContentError
 from ..search.server import Service, make_server, watch
-from ..search.staff import default_directory, ensure_index, rebuild
+from ..search.staff import current_fingerprint, default_directory, ensure_index, rebuild
 
 HELP = "启动事项搜索服务（GET /api/search?q=…，以及热线用的搜索页面）；默认只监听本机"
 TOKEN_ENV = "BAIKE_SEARCH_TOKEN"
@@ -48,8 +48,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     stop = threading.Event()
     if args.watch > 0:
-        watch(args.root, lambda: rebuild(args.root, directory, audience), lambda: index.version().meta["fingerprint"],
-              args.watch, stop)
+        watch(args.root, lambda: rebuild(args.root, directory, audience), lambda: current_fingerprint(directory), args.watch, stop)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"事项搜索服务：http://{host}:{server.server_address[1]}/{'（需要令牌）' if token else ''}，Ctrl+C 退出。", file=sys.stderr)
     try:

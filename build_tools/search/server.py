@@ -168,7 +168,7 @@ def make_server(service: Service, host: str, port: int) -> ThreadingHTTPServer:
     return server
 
 
-def watch(root: Path, rebuild: Callable[[], None], current: Callable[[], str], interval: float,
+def watch(root: Path, rebuild: Callable[[], object], current: Callable[[], str | None], interval: float,
           stop: threading.Event) -> threading.Thread:
     """Poll the content fingerprint; when it differs from the index's, rebuild (into a new version) in this
     background thread while requests keep being answered from the current version."""

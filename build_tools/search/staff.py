@@ -21,6 +21,7 @@ import os
 import queue
 import re
 import shutil
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -47,7 +48,7 @@ from .analyzer import SYNONYMS_FILE, Analyzer, Corrector, Word, fold, fold_chars
 
 CURRENT = "current"
 #: Bumped when what an index folder holds changes shape; older folders are rebuilt, never read.
-FORMAT = 4
+FORMAT = 5
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 100
 SNIPPET_CHARS = 90
@@ -191,8 +192,7 @@ def build_index(catalogue: Catalogue, settings: Settings, directory: Path, audie
     then make it current. A public index is built from the public view, so it cannot contain internal fields."""
     visible = view(catalogue, audience)
     directory.mkdir(parents=True, exist_ok=True)
-    version = directory / f"v{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{threading.get_ident() % 10000}"
-    version.mkdir()
+    version = Path(tempfile.mkdtemp(prefix=f"v{time.strftime('%Y%m%d%H%M%S')}-", dir=directory))
     try:
         shutil.copy2(SYNONYMS_FILE, version / "synonyms.yaml")
         words = user_words(visible)
@@ -210,11 +210,11 @@ def build_index(catalogue: Catalogue, settings: Settings, directory: Path, audie
             "audience": audience.value,
             "fingerprint": fingerprint,
             "count": len(visible.matters),
-            "user_words": analyzer.user_words,
-            "vocabulary": dict(sorted(vocabulary.items())),
             "departments": {d.id: {"name": d.name, "short_name": d.short_name} for d in visible.departments.values()},
             "halls": {h.id: h.name for h in visible.halls.values()},
         }
+        lexicon = {"user_words": analyzer.user_words, "vocabulary": dict(sorted(vocabulary.items()))}
+        (version / "lexicon.json").write_text(json.dumps(lexicon, ensure_ascii=False), encoding="utf-8")
         (version / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     except BaseException:
         shutil.rmtree(version, ignore_errors=True)
@@ -447,8 +447,9 @@ class _Version:
     @classmethod
     def open(cls, path: Path) -> _Version:
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-        analyzer = Analyzer(load_rules(path / "synonyms.yaml"), meta["user_words"])
-        vocabulary = dict(meta["vocabulary"])
+        lexicon = json.loads((path / "lexicon.json").read_text(encoding="utf-8"))
+        analyzer = Analyzer(load_rules(path / "synonyms.yaml"), lexicon["user_words"])
+        vocabulary = dict(lexicon["vocabulary"])
         for group in analyzer.rules.synonyms:
             for w in group:
                 vocabulary.setdefault(w, 1)
@@ -626,14 +627,16 @@ def ensure_index(root: Path, directory: Path, audience: Audience, force: bool = 
     """The index for `root`, rebuilt first when missing, made by another version of this module, out of date with
     the content, or `force`d."""
     index = StaffIndex(directory)
-    if force or not index.exists() or _stale(directory / CURRENT, content_fingerprint(root)):
+    if force or current_fingerprint(directory) != content_fingerprint(root):
         rebuild(root, directory, audience)
     return index
 
 
-def _stale(version: Path, fingerprint: str) -> bool:
+def current_fingerprint(directory: Path) -> str | None:
+    """The content fingerprint the current version was built from, read from disk (a server's loaded version may
+    lag behind a swap); None for a missing index or one made by another version of this module."""
     try:
-        meta = json.loads((version / "meta.json").read_text(encoding="utf-8"))
+        meta = json.loads((directory / CURRENT / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return True
-    return meta.get("format") != FORMAT or meta.get("fingerprint") != fingerprint
+        return None
+    return meta["fingerprint"] if meta.get("format") == FORMAT else None
