@@ -45,8 +45,9 @@ def test_matter_pages_carry_synonyms_of_their_names(site):
     assert {"社保卡", "补办", "丢失"} <= set(terms.split("\u2063")[1].split())
 
 
-def test_filters_are_indexed_per_matter(site):
+def test_filters_and_summary_are_indexed_per_matter(site):
     fragment = _fragments(site)["/matters/chusheng-dengji/"]
+    assert fragment["meta"]["summary"].startswith("父母一方为本市西城区户籍的新生儿")
     assert fragment["filters"]["department"] == ["北京市公安局西城分局"]
     assert fragment["filters"]["audience"] == ["自然人"]
     assert "西城区政务服务中心" in fragment["filters"]["hall"]

@@ -104,7 +104,7 @@ class Catalogue:
         return [m for m in self.matters.values() if m.status.state in (State.ACTIVE, State.SUSPENDED)]
 
     def matters_at(self, hall: Hall) -> list[Matter]:
-        return [m for m in self.live_matters() if hall in self.halls_of(m)]
+        return [m for m in self.live_matters() if any(h.id == hall.id for h in self.halls_of(m))]
 
     def matters_of(self, dept: Department) -> list[Matter]:
         return [m for m in self.live_matters() if m.authority.body == dept.id]

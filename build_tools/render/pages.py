@@ -122,7 +122,8 @@ def place_pages(site: Site) -> Iterator[Page]:
     for h in cat.halls.values():
         matters = cat.matters_at(h)
         own = [m for m in matters if m.channels.window and h.id in m.channels.window.halls]
-        shared = [m for m in matters if m not in own]
+        own_ids = {m.id for m in own}  # compare ids: comparing pydantic objects field by field was quadratic
+        shared = [m for m in matters if m.id not in own_ids]
         yield Page(source_of("hall", h.id), "hall.md.j2", {"h": h, "own": own, "shared": shared,
                                                            "departments": [d for d in cat.departments.values() if h.id in d.halls]})
     for d in cat.departments.values():

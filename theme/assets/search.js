@@ -200,7 +200,7 @@
       pages.forEach(function (d) {
         if (shownUrls[d.url]) return;
         shownUrls[d.url] = true;
-        list.appendChild(item(d.url, d.meta.title, d.excerpt, d.filters && d.filters.department && d.filters.department[0]));
+        list.appendChild(item(d.url, d.meta.title, d.meta.summary || d.excerpt, d.filters && d.filters.department && d.filters.department[0]));
       });
       more.hidden = ranked.length === 0;
     });
@@ -223,7 +223,8 @@
     return li;
   }
 
-  /* Pagefind's excerpt is HTML with <mark>; keep only its text and the marks. */
+  /* A matter's one-line summary (plain text), or Pagefind's excerpt of another page: HTML with <mark>, of which
+   * only the text and the marks are kept. */
   function excerptNode(html) {
     var template = document.createElement("template");
     template.innerHTML = html;
