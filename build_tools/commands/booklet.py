@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 
 from ..booklet import BookletError, Size, data_version, make_booklet, render_pdf
-from ..problems import ContentError
-from ..publish import load_catalogue
+from . import catalogue_or_problems
 from ..settings import load_settings
 
 HELP = "生成某个大厅的办事攻略口袋书（PDF，A5 或 A6）：封面、目录、每个事项一到两页、二维码、俗称索引"
@@ -24,11 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        catalogue = load_catalogue(args.root)
-    except ContentError as err:
-        for p in err.problems:
-            print(p)
+    catalogue = catalogue_or_problems(args.root)
+    if catalogue is None:
         return 1
     start = time.perf_counter()
     size = Size(args.size)

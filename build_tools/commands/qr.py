@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..problems import ContentError
-from ..publish import load_catalogue
+from . import catalogue_or_problems
 from ..qr.links import ErrorLevel
 from ..qr.sheets import Sheet, hall_sheets, proof_sheets
 from ..render import make_environment
@@ -29,11 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        catalogue = load_catalogue(args.root)
-    except ContentError as err:
-        for p in err.problems:
-            print(p)
+    catalogue = catalogue_or_problems(args.root)
+    if catalogue is None:
         return 1
     settings = load_settings(args.root)
     level = ErrorLevel(args.level)
