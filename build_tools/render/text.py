@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -20,13 +21,27 @@ URL_SCHEMES = {"http", "https", "tel", "mailto"}
 
 _md = markdown.Markdown(extensions=[], output_format="html")
 
+#: Text Markdown would leave as one plain paragraph: no character with a meaning to Markdown or HTML, no
+#: whitespace but inner single spaces, and no list or heading start. Most field values are like this, and
+#: skipping Markdown and nh3 for them is what keeps page rendering fast at thousands of matters
+#: (tests/test_text.py checks the shortcut gives the same HTML as the full path).
+_PLAIN = re.compile(r"(?! |[-+]|\d+\. )(?:[^\s\\`*_\[\]<>&!#\x00-\x1f\x7f-\x9f]| (?! |$))+")
+
 
 def to_html(text: str | None) -> Markup:
     """Block text (may become several paragraphs or a list)."""
     if not text:
         return Markup("")
+    if _PLAIN.fullmatch(text):
+        return Markup(f"<p>{text}</p>")
+    return Markup(_converted(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _converted(text: str) -> str:
+    """Markdown then the allow-list; cached because names, places and hours repeat across matters."""
     html = _md.reset().convert(text)
-    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener"))
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener")
 
 
 def to_inline_html(text: str | None) -> Markup:
@@ -41,6 +56,8 @@ def plain(text: str | None) -> str:
     """Text with all markup removed (for meta descriptions, search snippets, JSON exports)."""
     if not text:
         return ""
+    if _PLAIN.fullmatch(text):
+        return text
     return html.unescape(nh3.clean(_md.reset().convert(text), tags=set())).strip()
 
 
