@@ -1,7 +1,9 @@
 """Publish stage: run the pipeline end to end and put the result in place only if every step succeeded.
 
-    validate -> catalogue -> audience view -> render (docs folder) -> renderer (MkDocs) -> by-products
-    -> atomic swap of the output folder
+    validate -> catalogue -> audience view -> render the renderer's pages (docs folder)
+        -> renderer (MkDocs, in its own process)     } side by side, one core each
+        -> shell pages (matters), QR codes, exports   }
+    -> pour shell pages into the renderer's shells -> search index -> atomic swap of the output folder
 
 A failed build raises and leaves the previously published site untouched, byte for byte.
 """
@@ -24,7 +26,9 @@ from .load.gitdates import git_file_dates
 from .model import Audience, Catalogue, build_catalogue, view
 from .problems import ContentError
 from .qr.files import short_link_files
-from .render import make_environment, render_site, write_tree
+from .render import Rendered, make_environment, render_site, write_tree
+from .render.shell import ShellPage, fill_shells, take_shells
+from .render.sitemap import add_to_sitemap
 from .search.citizen import index_site
 from .settings import Settings, load_settings
 from .stats import statistics_files
@@ -37,19 +41,24 @@ ENV_PREGENERATED = "BAIKE_PREGENERATED"
 
 @dataclass
 class Timings:
-    """Seconds per stage, printed as a summary after long builds."""
+    """Seconds per stage, printed as a summary after long builds. Stages may overlap (the renderer runs in its own
+    process beside the others), so the total is wall time from the first stage, not the sum."""
 
     stages: dict[str, float] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
 
     def run(self, name: str, fn, *args, **kwargs):
         start = time.perf_counter()
         try:
             return fn(*args, **kwargs)
         finally:
-            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+            self.add(name, time.perf_counter() - start)
+
+    def add(self, name: str, seconds: float) -> None:
+        self.stages[name] = self.stages.get(name, 0.0) + seconds
 
     def summary(self) -> str:
-        total = sum(self.stages.values())
+        total = time.perf_counter() - self.started
         parts = "，".join(f"{k} {v:.2f} 秒" for k, v in self.stages.items())
         return f"用时 {total:.2f} 秒（{parts}）"
 
@@ -65,37 +74,77 @@ def load_catalogue(root: Path, today: dt.date | None = None) -> Catalogue:
     return build_catalogue(result.parsed, git_file_dates(root))
 
 
-def generate_sources(root: Path, audience: Audience, timings: Timings | None = None) -> tuple[Settings, list[str]]:
-    """Validate and render the docs folder for one audience; return what changed."""
+@dataclass
+class Generated:
+    """The generate step's result for the hook: settings, the shell pages to pour after the renderer ran, and
+    which docs-folder files changed."""
+
+    settings: Settings
+    pages: list[ShellPage]
+    changed: list[str]
+
+
+def by_products(visible: Catalogue, settings: Settings, timings: Timings) -> dict[str, bytes]:
+    """Files published as they are: QR codes and short links, statistics CSV, exports."""
+    files = timings.run("二维码和短链接", short_link_files, visible, settings, make_environment())
+    files.update(timings.run("统计", statistics_files, visible))
+    files.update(timings.run("导出", export_files, visible, settings))
+    return files
+
+
+def generate_sources(root: Path, audience: Audience, timings: Timings | None = None) -> Generated:
+    """Validate and render the docs folder for one audience (for `mkdocs serve`: by-products go in the docs folder)."""
     timings = timings or Timings()
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
     visible = view(catalogue, audience)
-    files = timings.run("生成页面", render_site, visible, settings, audience)
-    files.update(timings.run("二维码和短链接", short_link_files, visible, settings, make_environment()))
-    files.update(timings.run("统计", statistics_files, visible))
-    files.update(timings.run("导出", export_files, visible, settings))
+    rendered: Rendered = timings.run("生成页面", render_site, visible, settings, audience)
+    files = {**rendered.sources, **by_products(visible, settings, timings)}
     changed = timings.run("写入", write_tree, files, docs_dir(root, audience))
-    return settings, changed
+    return Generated(settings, rendered.pages, changed)
 
 
 def build(root: Path, audience: Audience, out: Path, timings: Timings | None = None, booklets: bool = False) -> Timings:
-    """Full build into `out`, replacing it only on success; with `booklets`, also every hall's booklet PDF."""
+    """Full build into `out`, replacing it only on success; with `booklets`, also every hall's booklet PDF.
+
+    The renderer lays out the few pages it owns in its own process while this one renders the shell pages and
+    the by-products, so both cores work."""
     timings = timings or Timings()
-    generate_sources(root, audience, timings)
+    settings = load_settings(root)
+    catalogue = timings.run("校验", load_catalogue, root)
+    visible = view(catalogue, audience)
+    sources: Rendered = timings.run("生成页面", render_site, visible, settings, audience, shells=False)
+    timings.run("写入", write_tree, sources.sources, docs_dir(root, audience))
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    renderer = None
     try:
-        timings.run("MkDocs", _run_mkdocs, root, audience, staging)
+        renderer = _Renderer(root, audience, staging)
+        pages = timings.run("生成页面", render_site, visible, settings, audience, shells=True).pages
+        files = by_products(visible, settings, timings)
+        timings.add("MkDocs", renderer.wait())
+        timings.run("写入", _finish, staging, pages, files, settings)
         timings.run("搜索索引", index_site, staging)
         if booklets:
             timings.run("口袋书", _write_booklets, root, staging)
         _swap(staging, out)
     except BaseException:
+        if renderer:
+            renderer.proc.kill()
+            renderer.proc.wait()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return timings
+
+
+def _finish(site: Path, pages: list[ShellPage], files: dict[str, bytes], settings: Settings) -> None:
+    """Pour the shell pages into the renderer's shells, add the by-products and list the pages in the sitemap."""
+    fill_shells(site, pages, take_shells(site))
+    for rel, data in files.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(data)
+    add_to_sitemap(site, settings.site_url, [p.path.removesuffix("index.html") for p in pages])
 
 
 def _write_booklets(root: Path, site: Path) -> None:
@@ -105,12 +154,21 @@ def _write_booklets(root: Path, site: Path) -> None:
         (site / rel).write_bytes(data)
 
 
-def _run_mkdocs(root: Path, audience: Audience, site: Path) -> None:
-    env = {**os.environ, ENV_AUDIENCE: audience.value, ENV_PREGENERATED: "1", "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
-                          cwd=root, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RendererError(proc.stderr.strip() or proc.stdout.strip())
+class _Renderer:
+    """`mkdocs build` of the pregenerated docs folder, started at once and waited for later."""
+
+    def __init__(self, root: Path, audience: Audience, site: Path):
+        env = {**os.environ, ENV_AUDIENCE: audience.value, ENV_PREGENERATED: "1", "NO_MKDOCS_2_WARNING": "1"}
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
+                                     cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def wait(self) -> float:
+        """Seconds the renderer ran; raises RendererError with its own output if it failed."""
+        out, err = self.proc.communicate()
+        if self.proc.returncode != 0:
+            raise RendererError(err.strip() or out.strip())
+        return time.perf_counter() - self.started
 
 
 class RendererError(RuntimeError):

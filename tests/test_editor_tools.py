@@ -445,13 +445,13 @@ def test_matter_page_shows_git_dates_and_the_feed_lists_recent_changes(sample: P
     parsed = validate_tree(sample).parsed
     catalogue = view(build_catalogue(parsed, git_file_dates(sample)), Audience.PUBLIC)
     files = render_site(catalogue, load_settings(sample), Audience.PUBLIC)
-    page = files["matters/canjiren-zheng.md"].decode("utf-8")
+    page = files.body("matters/canjiren-zheng/index.html")
     assert ('本页首次发布：<time datetime="2026-10-01">2026-10-01</time>，最近修改：<time datetime="2026-11-20">2026-11-20</time>。'
             '<a href="../../feed.xml" type="application/atom+xml">订阅全站更新</a>') in page
-    assert 'href="feed.xml" type="application/atom+xml"' in files["index.md"].decode("utf-8")
+    assert 'href="feed.xml" type="application/atom+xml"' in files.sources["index.md"].decode("utf-8")
 
     ns = {"a": "http://www.w3.org/2005/Atom"}
-    feed = ET.fromstring(files["feed.xml"])
+    feed = ET.fromstring(files.sources["feed.xml"])
     assert feed.tag == "{http://www.w3.org/2005/Atom}feed" and feed.findtext("a:updated", namespaces=ns) == "2026-11-20T00:00:00+08:00"
     entries = feed.findall("a:entry", ns)
     assert 0 < len(entries) <= 50
@@ -471,7 +471,7 @@ def test_matter_page_shows_git_dates_and_the_feed_lists_recent_changes(sample: P
 def test_feed_without_git_uses_history_only(sample: Path):
     parsed = validate_tree(sample).parsed
     files = render_site(build_catalogue(parsed, git_file_dates(sample)), load_settings(sample), Audience.PUBLIC)
-    feed = ET.fromstring(files["feed.xml"])
+    feed = ET.fromstring(files.sources["feed.xml"])
     summaries = [e.findtext("{http://www.w3.org/2005/Atom}summary") for e in feed.iter("{http://www.w3.org/2005/Atom}entry")]
     assert summaries and "页面内容有更新。" not in summaries
-    assert "本页首次发布" not in files["matters/canjiren-zheng.md"].decode("utf-8")
+    assert "本页首次发布" not in files.body("matters/canjiren-zheng/index.html")

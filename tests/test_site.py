@@ -153,3 +153,32 @@ def test_staff_build_has_sops_and_edit_links(tmp_path_factory, catalogue):
     assert "matters/" + m.id + ".yaml" in html
     sop = next(iter(catalogue.sops))
     assert f"sop/{sop}.yaml" in page(staff, f"sop/{sop}"), "staff pages link to the YAML source for editing"
+
+
+def test_matter_pages_poured_into_the_shell_read_like_renderer_pages(site, catalogue):
+    """Matter pages skip MkDocs (render/shell.py): each still has its own title, description, address, table of
+    contents and sitemap entry, and no placeholder or shell is left in the site."""
+    assert not list(site.glob("*/_shell"))
+    for path in site.rglob("*.html"):
+        assert "BKSHELL" not in path.read_text(encoding="utf-8"), path
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "_shell" not in sitemap
+    m = catalogue.matters["qiye-sheli-dengji"]
+    html = page(site, "matters/qiye-sheli-dengji")
+    assert f"<title>{m.name} - " in html
+    assert re.search(r'<meta name="description" content="在西城区新开办[^"]*">', html)
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/matters/qiye-sheli-dengji/">' in html
+    sections = re.findall(r'<h2 id="([^"]+)"', html)
+    toc = re.findall(r'<a href="#([^"]+)" class="md-nav__link">', html)
+    assert sections[:3] == ["steps", "conditions", "materials"] and toc == sections
+    assert '<a href="#' + re.search(r'<h1 id="([^"]+)"', html).group(1) + '" class="md-skip">' in html
+    live = [x for x in catalogue.matters.values() if x.status.state not in (State.CANCELLED, State.MERGED, State.DELEGATED)]
+    for x in live:
+        assert f"<loc>http://127.0.0.1:8000/matters/{x.id}/</loc>" in sitemap
+
+
+def test_a_shell_the_theme_changed_fails_loudly():
+    from build_tools.render.shell import Shell, ShellError
+
+    with pytest.raises(ShellError, match="页面外壳"):
+        Shell.parse("<html><body><h1>没有占位内容</h1></body></html>", "matters/_shell/")

@@ -124,7 +124,7 @@ def test_stale_matters_are_those_not_verified_for_twelve_months(tmp_path):
 def test_page_draws_every_number_as_svg_and_table_and_the_csv_matches(stats):
     settings = load_settings(REPO)
     catalogue = view(load_catalogue(REPO), Audience.PUBLIC)
-    page = render_site(catalogue, settings, Audience.PUBLIC, TODAY)["stats/index.md"].decode("utf-8")
+    page = render_site(catalogue, settings, Audience.PUBLIC, TODAY).sources["stats/index.md"].decode("utf-8")
     assert page.count("<svg") == len(stats.tables) and "<script" not in page and not re.search(r'(?:src|href)="(?:https?:)?//', page)
     for t in stats.tables:
         title = re.search(rf'<title id="bk-chart-{t.key}">(.*?)</title>', page).group(1)

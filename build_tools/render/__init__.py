@@ -6,6 +6,7 @@ The output is a plain folder any static-site renderer can take (MkDocs today); n
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -19,8 +20,21 @@ from . import text
 from ..qr.links import short_url
 from ..urls import url_of
 from .pages import Page, Site, all_pages
+from .shell import ShellPage
 
-__all__ = ["render_site", "write_tree", "make_environment", "Site"]
+__all__ = ["render_site", "write_tree", "make_environment", "Site", "Rendered", "ShellPage"]
+
+
+@dataclass
+class Rendered:
+    """What the render stage hands on: the renderer's docs folder, and the pages poured into shells after it ran."""
+
+    sources: dict[str, bytes] = field(default_factory=dict)  # relative path -> bytes
+    pages: list[ShellPage] = field(default_factory=list)
+
+    def body(self, path: str) -> str:
+        """The body of the shell page at `path` (e.g. "matters/x/index.html")."""
+        return next(p.body for p in self.pages if p.path == path)
 
 
 def make_environment() -> Environment:
@@ -35,29 +49,38 @@ def make_environment() -> Environment:
         comment_start_string="{##",
         comment_end_string="##}",
     )
-    env.filters.update(md=text.to_html, md_inline=text.to_inline_html, plain=text.plain, md_text=text.md_text)
+    env.filters.update(md=text.to_html, md_inline=text.to_inline_html, plain=text.plain, md_text=text.md_text,
+                       heading_id=text.heading_id)
     env.globals.update(url_of=url_of, short_url=short_url)
     env.globals["matter_jsonld"] = matter_jsonld  # schema.org JSON-LD of a matter page (export/schema_org.py)
     return env
 
 
-def render_site(catalogue: Catalogue, settings: Settings, audience: Audience, today: dt.date | None = None) -> dict[str, bytes]:
-    """Every generated file of the docs folder: relative path -> bytes."""
+def render_site(catalogue: Catalogue, settings: Settings, audience: Audience, today: dt.date | None = None,
+                shells: bool | None = None) -> Rendered:
+    """Every generated page: docs-folder sources for the renderer, and shell pages. `shells=False` renders only the
+    sources and `shells=True` only the shell pages, so a build can start the renderer before the bulk is done."""
     env = make_environment()
     site = Site(catalogue, settings, audience)
     common = {"site": site, "settings": settings, "today": today or dt.date.today()}
-    files: dict[str, bytes] = {}
+    out = Rendered()
     for page in all_pages(site):
-        files[page.path] = _render(env, page, common)
-    if site.staff:
-        files[TEMPLATE_PATH] = template_csv(checklist(catalogue))
-    return files
+        if shells is not None and bool(page.shell) != shells:
+            continue
+        if page.shell:
+            module = env.get_template(page.template).make_module(_context(page, common))
+            out.pages.append(ShellPage(page.path, page.shell, str(module.title), str(module.description), str(module)))
+        else:
+            out.sources[page.path] = env.get_template(page.template).render(_context(page, common)).encode("utf-8")
+    if site.staff and not shells:
+        out.sources[TEMPLATE_PATH] = template_csv(checklist(catalogue))
+    return out
 
 
-def _render(env: Environment, page: Page, common: dict) -> bytes:
-    depth = page.path.count("/") + (0 if page.path.endswith("index.md") else 1)
-    context = {**common, **page.context, "root": "../" * depth}
-    return env.get_template(page.template).render(context).encode("utf-8")
+def _context(page: Page, common: dict) -> dict:
+    """The page's own context plus `root`, the relative path back to the site root (pages have directory URLs)."""
+    depth = page.path.count("/") + (0 if page.path.endswith(("index.md", "index.html")) else 1)
+    return {**common, **page.context, "root": "../" * depth}
 
 
 def write_tree(files: dict[str, bytes], out: Path) -> list[str]:

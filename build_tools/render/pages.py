@@ -23,12 +23,14 @@ from .. import stats
 from ..urls import source_of, url_of
 from .feed import feed_entries
 from .flowchart import layout, step_numbers
+from .shell import MARKS, SHELL_DIR
 
 @dataclass
 class Page:
-    path: str  # relative to the docs directory, e.g. "matters/qiye-sheli-dengji.md"
+    path: str  # a source in the docs directory ("guides/x.md"), or for shell pages the output ("matters/x/index.html")
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    shell: str | None = None  # shell pages skip the renderer: their body is poured into this section's shell
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def matter_pages(site: Site) -> Iterator[Page]:
         if successor and m.status.state in (State.MERGED, State.DELEGATED):
             yield Page(source_of("matter", m.id), "moved.md.j2", {"m": m, "successor": successor})
             continue
-        yield Page(source_of("matter", m.id), "matter.md.j2", {
+        yield Page(url_of("matter", m.id) + "index.html", "matter.html.j2", shell="matters", context={
             "m": m,
             "dept": cat.department_of(m),
             "answer": answer_box(cat, m),
@@ -115,6 +117,7 @@ def matter_pages(site: Site) -> Iterator[Page]:
             "code": cat.code_of("matter", m.id),
             "dates": cat.dates_of("matter", m.id),
         })
+    yield Page(f"matters/{SHELL_DIR}.md", "shell.md.j2", {"marks": MARKS, "kind": "matter"})
 
 
 def place_pages(site: Site) -> Iterator[Page]:

@@ -14,6 +14,14 @@ from functools import lru_cache
 import markdown
 import nh3
 from markupsafe import Markup
+from pymdownx.slugs import slugify
+
+_slug = slugify(case="lower")
+
+
+def heading_id(text: str) -> str:
+    """The id the renderer gives a heading (mkdocs.yml: toc slugify, lower case), for headings of shell pages."""
+    return _slug(str(text), "-")
 
 ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "a", "br", "code"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}

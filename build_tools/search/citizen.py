@@ -5,7 +5,7 @@ and index pages are not, so a cancelled matter never shows up as a result.
 
 Pagefind cannot be told about synonyms or traditional characters, and it cuts Chinese differently in the browser
 (Intl.Segmenter) than in the index (jieba), so the shared analyzer bridges both sides:
-- on the document side, each matter page's hidden search-terms paragraph (`data-bk-terms` in matter.md.j2, which
+- on the document side, each matter page's hidden search-terms paragraph (`data-bk-terms` in matter.html.j2, which
   lists the matter's names) gets the names' words, folded forms and synonyms before Pagefind reads the page;
 - on the query side, `search/lexicon.json` gives the search page (theme/assets/search.js) what it needs to treat a
   query the same way: traditional → simplified for the characters the site uses, stop words, the two-character
@@ -27,7 +27,7 @@ from pathlib import Path
 from ..urls import url_of
 from .analyzer import Analyzer, Rules, fold, load_rules, name_parts, t2s_chars
 
-#: The hidden search-terms paragraph of a matter page (`data-bk-terms` in build_tools/templates/matter.md.j2):
+#: The hidden search-terms paragraph of a matter page (`data-bk-terms` in build_tools/templates/matter.html.j2):
 #: its text is the matter's names joined by 、, followed by empty filter spans. The words added here follow an
 #: invisible separator, so indexing twice (while `mkdocs serve` rebuilds only changed pages) adds them once.
 _TERMS = re.compile(r"(<p [^>]*\bdata-bk-terms\b[^>]*>)([^<]*)")

@@ -1,0 +1,112 @@
+"""Pages poured into a shell: the renderer (MkDocs + Material) lays out one placeholder page per page kind, and
+every page of that kind is that HTML with its own title, description, body and table of contents put in.
+
+Why: laying out a page through the renderer costs milliseconds (Markdown, navigation, theme templates) and a
+city has thousands of matters that all share one layout. Filling a shell is a few string joins. Only the
+placeholders below are assumed about the renderer's output, and `Shell.parse` fails loudly if one is missing,
+so a theme upgrade that changes the markup cannot silently produce broken pages.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+SHELL_DIR = "_shell"  # shells live at <section>/_shell/, beside the pages they serve (ids cannot start with _)
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The placeholder words written into the shell's source (templates/shell.md.j2)."""
+
+    title: str = "BKSHELLTITLE"
+    description: str = "BKSHELLDESC"
+    heading: str = "BKSHELLHEADING"
+    heading_id: str = "bk-shell-heading"
+    toc: str = "BKSHELLTOC"
+    toc_id: str = "bk-shell-toc"
+    body: str = "BKSHELLBODY"
+
+
+MARKS = Marks()
+
+
+@dataclass(frozen=True)
+class ShellPage:
+    """A finished page body for a shell: the page's path in the site and what goes into the placeholders."""
+
+    path: str  # e.g. "matters/qiye-sheli-dengji/index.html"
+    shell: str  # the section whose shell it uses, e.g. "matters"
+    title: str  # HTML-escaped
+    description: str  # HTML-escaped
+    body: str  # HTML from <h1 id=…> on
+
+
+_HEADINGS = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')
+_TAGS = re.compile(r"<[^>]+>")
+
+
+class ShellError(RuntimeError):
+    """The renderer's shell page lacks a placeholder (the theme changed its markup)."""
+
+
+@dataclass(frozen=True)
+class Shell:
+    """A laid-out shell cut at its placeholders."""
+
+    url: str  # the shell's own address, e.g. "matters/_shell/"
+    parts: tuple[str, ...]  # literal HTML between the slots
+    slots: tuple[str, ...]  # what goes between parts[i] and parts[i + 1]
+    toc_item: str  # the renderer's markup for one table-of-contents entry, with the placeholders in it
+
+    @classmethod
+    def parse(cls, text: str, url: str) -> Shell:
+        item = re.search(rf'<li class="md-nav__item">\s*<a href="#{MARKS.toc_id}".*?</li>', text, re.S)
+        content = re.search(rf'<h1 id="{MARKS.heading_id}">.*?<p>{MARKS.body}</p>', text, re.S)
+        if not item or not content:
+            raise ShellError(f"页面外壳 {url} 缺少占位内容（目录或正文），可能是主题升级改了页面结构")
+        text = text[:content.start()] + "\0body\0" + text[content.end():]
+        text = text[:item.start()] + "\0toc\0" + text[item.end():]
+        for name, mark in (("title", MARKS.title), ("description", MARKS.description), ("url", url),
+                           ("heading_id", MARKS.heading_id)):
+            text = text.replace(mark, f"\0{name}\0")
+        pieces = text.split("\0")
+        return cls(url, tuple(pieces[0::2]), tuple(pieces[1::2]), item.group(0))
+
+    def fill(self, page: ShellPage) -> bytes:
+        h1 = re.match(r'<h1 id="([^"]*)"', page.body)
+        values = {"title": page.title, "description": page.description, "url": page.path.removesuffix("index.html"),
+                  "heading_id": h1.group(1) if h1 else "", "body": page.body, "toc": self._toc(page.body)}
+        out = [self.parts[0]]
+        for slot, part in zip(self.slots, self.parts[1:]):
+            out += (values[slot], part)
+        return "".join(out).encode("utf-8")
+
+    def _toc(self, body: str) -> str:
+        return "".join(self.toc_item.replace(f"#{MARKS.toc_id}", f"#{hid}").replace(MARKS.toc, _TAGS.sub("", text))
+                       for hid, text in _HEADINGS.findall(body))
+
+
+def shell_sources(sections: set[str], render) -> dict[str, bytes]:
+    """The shell page sources to put in the renderer's docs folder, one per section that has shell pages."""
+    return {f"{section}/{SHELL_DIR}.md": render(section).encode("utf-8") for section in sorted(sections)}
+
+
+def take_shells(site: Path) -> dict[str, Shell]:
+    """Parse the shells the renderer just laid out and remove them from the site (they are not pages)."""
+    shells = {}
+    for path in sorted(site.glob(f"*/{SHELL_DIR}/index.html")):
+        section = path.parent.parent.name
+        shells[section] = Shell.parse(path.read_text(encoding="utf-8"), f"{section}/{SHELL_DIR}/")
+        shutil.rmtree(path.parent)
+    return shells
+
+
+def fill_shells(site: Path, pages: list[ShellPage], shells: dict[str, Shell]) -> None:
+    """Write every page into the built site from its section's shell."""
+    for page in pages:
+        target = site / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(shells[page.shell].fill(page))
