@@ -47,13 +47,12 @@ class Service:
 
     index: StaffIndex
     token: str | None
-    port: int = 0
 
     def console(self, nonce: str) -> bytes:
         meta = self.index.version().meta
         template = make_environment().get_template("search_console.html.j2")
         return template.render(nonce=nonce, departments=meta["departments"], halls=meta["halls"],
-                               staff=meta["audience"] == "staff", max_limit=MAX_LIMIT).encode("utf-8")
+                               staff=meta["audience"] == "staff").encode("utf-8")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -164,7 +163,6 @@ def make_server(service: Service, host: str, port: int) -> ThreadingHTTPServer:
     handler = type("BoundHandler", (Handler,), {"service": service})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
-    service.port = server.server_address[1]
     return server
 
 

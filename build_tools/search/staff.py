@@ -409,9 +409,6 @@ class StaffIndex:
         self._opening = threading.Lock()
         self._loaded: _Version | None = None
 
-    def exists(self) -> bool:
-        return (self.directory / CURRENT).exists()
-
     def version(self) -> _Version:
         target = os.readlink(self.directory / CURRENT)
         loaded = self._loaded
