@@ -28,7 +28,7 @@ validate: $(STAMP)
 	$(BIN)/python -m build_tools validate
 
 serve: $(STAMP)
-	BAIKE_AUDIENCE=$(AUDIENCE) NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:$(PORT)
+	BAIKE_AUDIENCE=$(AUDIENCE) NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs serve --dirty --dev-addr 127.0.0.1:$(PORT)
 
 serve-staff:
 	$(MAKE) serve AUDIENCE=staff PORT=8001

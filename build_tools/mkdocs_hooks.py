@@ -20,8 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from build_tools.model import Audience  # noqa: E402
 from build_tools.problems import ContentError
 from build_tools.publish import ENV_AUDIENCE, ENV_PREGENERATED, docs_dir, generate_sources
-from build_tools.render.shell import Shell, ShellPage, fill_shells, take_shells
+from build_tools.render.shell import ShellPage, fill_shells, take_shells
 from build_tools.render.sitemap import add_to_sitemap
+from build_tools.serving import preview_for
 from build_tools.schema import CONTENT_TYPES
 from build_tools.search.citizen import index_site
 from build_tools.settings import load_settings
@@ -35,9 +36,8 @@ def _root(config) -> Path:
 
 
 _serving = False
-#: While serving: the shell pages of the last good generate step, and the shells (kept: dirty rebuilds do not redo them).
+#: The shell pages the generate step rendered for this build (all of them, except on rebuilds while serving).
 _pages: list[ShellPage] = []
-_shells: dict[str, Shell] = {}
 
 
 def on_startup(command, dirty):
@@ -53,7 +53,7 @@ def on_config(config):
         settings = load_settings(root)
     else:
         try:
-            generated = generate_sources(root, audience)
+            generated = generate_sources(root, audience, preview=preview_for(audience) if _serving else None)
         except ContentError as err:
             message = "内容有错误，页面没有更新：\n" + "\n".join(str(p) for p in err.problems)
             if not _serving:
@@ -73,16 +73,30 @@ def on_config(config):
 
 
 def on_post_build(config):
-    """Unless publish does it (release builds): pour the shell pages into the fresh shells and index the site."""
-    if not os.environ.get(ENV_PREGENERATED):
-        site = Path(config.site_dir)
-        _shells.update(take_shells(site))
-        fill_shells(site, _pages, _shells)
+    """Unless publish does it (release builds): pour the shell pages into the shells, list them in the sitemap and
+    index the site. While serving, rebuilds leave shell pages to be rendered on request, and the search index
+    is the one of the first build."""
+    if os.environ.get(ENV_PREGENERATED):
+        return
+    site = Path(config.site_dir)
+    if _serving:
+        preview_for(Audience(config.extra["audience"])).built(site, _pages or None)
+    else:
+        fill_shells(site, _pages, take_shells(site))
+    if _pages:
         add_to_sitemap(site, config.site_url, [p.path.removesuffix("index.html") for p in _pages])
         index_site(site)
 
 
 def on_serve(server, config, builder):
+    """Watch the content, and render a requested matter page first if the content changed since it was rendered."""
+    preview, site, app = preview_for(Audience(config.extra["audience"])), Path(config.site_dir), server.get_app()
+
+    def serve(environ, start_response):
+        preview.refresh(site, environ.get("PATH_INFO", ""))
+        return app(environ, start_response)
+
+    server.set_app(serve)
     root = _root(config)
     for ctype in CONTENT_TYPES:
         folder = root / ctype.folder

@@ -30,6 +30,7 @@ from .render import Rendered, make_environment, render_site, write_tree
 from .render.shell import ShellPage, fill_shells, take_shells
 from .render.sitemap import add_to_sitemap
 from .search.citizen import index_site
+from .serving import Preview
 from .settings import Settings, load_settings
 from .stats import statistics_files
 from .validate import validate_tree
@@ -84,22 +85,29 @@ class Generated:
     changed: list[str]
 
 
-def by_products(visible: Catalogue, settings: Settings, timings: Timings) -> dict[str, bytes]:
+def by_products(visible: Catalogue, settings: Settings, timings: Timings, exports: bool = True) -> dict[str, bytes]:
     """Files published as they are: QR codes and short links, statistics CSV, exports."""
     files = timings.run("二维码和短链接", short_link_files, visible, settings, make_environment())
     files.update(timings.run("统计", statistics_files, visible))
-    files.update(timings.run("导出", export_files, visible, settings))
+    if exports:
+        files.update(timings.run("导出", export_files, visible, settings))
     return files
 
 
-def generate_sources(root: Path, audience: Audience, timings: Timings | None = None) -> Generated:
-    """Validate and render the docs folder for one audience (for `mkdocs serve`: by-products go in the docs folder)."""
+def generate_sources(root: Path, audience: Audience, timings: Timings | None = None, preview: Preview | None = None) -> Generated:
+    """Validate and render the docs folder for one audience (for `mkdocs serve`: by-products go in the docs folder).
+
+    With a `preview` (while serving) the new catalogue goes to it before anything is rendered, shell pages are
+    rendered only the first time (afterwards on request, see serving.py), and exports are left out."""
     timings = timings or Timings()
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
     visible = view(catalogue, audience)
-    rendered: Rendered = timings.run("生成页面", render_site, visible, settings, audience)
-    files = {**rendered.sources, **by_products(visible, settings, timings)}
+    first = preview is None or preview.catalogue is None
+    if preview is not None:
+        preview.update(visible, settings)
+    rendered: Rendered = timings.run("生成页面", render_site, visible, settings, audience, shells=None if first else False)
+    files = {**rendered.sources, **by_products(visible, settings, timings, exports=preview is None)}
     changed = timings.run("写入", write_tree, files, docs_dir(root, audience))
     return Generated(settings, rendered.pages, changed)
 

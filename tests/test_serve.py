@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -11,7 +12,13 @@ import urllib.request
 
 import pytest
 
+from build_tools.model import Audience
+from build_tools.publish import build
+
 from .support import copy_project
+
+#: What `mkdocs serve` adds to every page it serves.
+_LIVERELOAD = re.compile(r"<script>[^<]*livereload[^<]*</script>", re.S)
 
 pytestmark = pytest.mark.browser  # slow end-to-end: runs with the browser group
 
@@ -44,7 +51,7 @@ def test_saving_a_matter_updates_the_served_page(tmp_path):
     root = copy_project(tmp_path / "p")
     port = _free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "-f", str(root / "mkdocs.yml")],
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}", "-f", str(root / "mkdocs.yml")],
                               cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         url = f"http://127.0.0.1:{port}/matters/wanshui-zhengming/"
@@ -52,7 +59,11 @@ def test_saving_a_matter_updates_the_served_page(tmp_path):
         source = root / "matters" / "wanshui-zhengming.yaml"
         text = source.read_text(encoding="utf-8")
         source.write_text(text.replace("\nsummary: ", "\nsummary: 【已更新】", 1), encoding="utf-8")
-        _wait_for(url, lambda html: "【已更新】" in html, 60)
+        served = _wait_for(url, lambda html: "【已更新】" in html, 60)
+        # The page rendered on request after the save is the page a full release build publishes.
+        site = tmp_path / "full"
+        build(root, Audience.PUBLIC, site)
+        assert _LIVERELOAD.sub("", served) == (site / "matters" / "wanshui-zhengming" / "index.html").read_text(encoding="utf-8")
         # A broken save keeps the last good page and says what is wrong, instead of taking the page down.
         source.write_text(text.replace("\nsummary: ", "\nsumary: ", 1), encoding="utf-8")
         time.sleep(3)

@@ -25,7 +25,7 @@ class MaterialCounts:
     exempt: int
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: caches are kept per catalogue, and field equality was quadratic
 class Catalogue:
     departments: dict[str, Department]
     halls: dict[str, Hall]

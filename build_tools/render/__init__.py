@@ -7,22 +7,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..inspection import TEMPLATE_PATH, checklist, template_csv
 from ..export.schema_org import matter_jsonld
+from ..search.citizen import search_terms
 from ..model import Catalogue
 from ..model.audience import Audience
 from ..settings import Settings
 from . import text
 from ..qr.links import short_url
 from ..urls import url_of
-from .pages import Page, Site, all_pages
+from .pages import Page, Site, all_pages, shell_page_of
 from .shell import ShellPage
 
-__all__ = ["render_site", "write_tree", "make_environment", "Site", "Rendered", "ShellPage"]
+__all__ = ["render_site", "render_shell_page", "write_tree", "make_environment", "Site", "Rendered", "ShellPage"]
 
 
 @dataclass
@@ -53,7 +55,14 @@ def make_environment() -> Environment:
                        heading_id=text.heading_id)
     env.globals.update(url_of=url_of, short_url=short_url)
     env.globals["matter_jsonld"] = matter_jsonld  # schema.org JSON-LD of a matter page (export/schema_org.py)
+    env.globals["search_terms"] = search_terms  # the hidden words citizen search finds a matter by (search/citizen.py)
     return env
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    """One environment for pages rendered one at a time (Jinja reloads a template whose file changed)."""
+    return make_environment()
 
 
 def render_site(catalogue: Catalogue, settings: Settings, audience: Audience, today: dt.date | None = None,
@@ -68,13 +77,27 @@ def render_site(catalogue: Catalogue, settings: Settings, audience: Audience, to
         if shells is not None and bool(page.shell) != shells:
             continue
         if page.shell:
-            module = env.get_template(page.template).make_module(_context(page, common))
-            out.pages.append(ShellPage(page.path, page.shell, str(module.title), str(module.description), str(module)))
+            out.pages.append(_shell_page(env, page, common))
         else:
             out.sources[page.path] = env.get_template(page.template).render(_context(page, common)).encode("utf-8")
     if site.staff and not shells:
         out.sources[TEMPLATE_PATH] = template_csv(checklist(catalogue))
     return out
+
+
+def render_shell_page(catalogue: Catalogue, settings: Settings, audience: Audience, path: str,
+                      today: dt.date | None = None) -> ShellPage | None:
+    """The one shell page at `path`, exactly as render_site makes it (a preview server renders pages on request)."""
+    site = Site(catalogue, settings, audience)
+    page = shell_page_of(site, path)
+    if page is None:
+        return None
+    return _shell_page(_environment(), page, {"site": site, "settings": settings, "today": today or dt.date.today()})
+
+
+def _shell_page(env: Environment, page: Page, common: dict) -> ShellPage:
+    module = env.get_template(page.template).make_module(_context(page, common))
+    return ShellPage(page.path, page.shell or "", str(module.title), str(module.description), str(module))
 
 
 def _context(page: Page, common: dict) -> dict:

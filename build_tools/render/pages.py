@@ -101,23 +101,41 @@ def matter_pages(site: Site) -> Iterator[Page]:
         if successor and m.status.state in (State.MERGED, State.DELEGATED):
             yield Page(source_of("matter", m.id), "moved.md.j2", {"m": m, "successor": successor})
             continue
-        yield Page(url_of("matter", m.id) + "index.html", "matter.html.j2", shell="matters", context={
-            "m": m,
-            "dept": cat.department_of(m),
-            "answer": answer_box(cat, m),
-            "numbers": step_numbers(m.steps),
-            "chart": layout(m.steps),
-            "halls": cat.halls_of(m),
-            "sops": cat.sops_for(m),
-            "guides": cat.guides_for(m),
-            "related": [cat.matters[r] for r in m.related],
-            "predecessors": cat.predecessors(m),
-            "conditional": [x for x in m.materials if x.necessity == "按情形"],
-            "source": cat.sources.get(("matter", m.id)),
-            "code": cat.code_of("matter", m.id),
-            "dates": cat.dates_of("matter", m.id),
-        })
+        yield matter_page(site, m)
     yield Page(f"matters/{SHELL_DIR}.md", "shell.md.j2", {"marks": MARKS, "kind": "matter"})
+
+
+def matter_page(site: Site, m: Matter) -> Page:
+    """The 办事攻略 of a matter that can be applied for (or is suspended): a shell page."""
+    cat = site.catalogue
+    return Page(url_of("matter", m.id) + "index.html", "matter.html.j2", shell="matters", context={
+        "m": m,
+        "dept": cat.department_of(m),
+        "answer": answer_box(cat, m),
+        "numbers": step_numbers(m.steps),
+        "chart": layout(m.steps),
+        "halls": cat.halls_of(m),
+        "sops": cat.sops_for(m),
+        "guides": cat.guides_for(m),
+        "related": [cat.matters[r] for r in m.related],
+        "predecessors": cat.predecessors(m),
+        "conditional": [x for x in m.materials if x.necessity == "按情形"],
+        "source": cat.sources.get(("matter", m.id)),
+        "code": cat.code_of("matter", m.id),
+        "dates": cat.dates_of("matter", m.id),
+    })
+
+
+def shell_page_of(site: Site, path: str) -> Page | None:
+    """The shell page published at `path` ("matters/<id>/index.html"), if there is one: for serving a page
+    rendered on request, without building every page's context."""
+    section, _, rest = path.partition("/")
+    m = site.catalogue.matters.get(rest.removesuffix("index.html").rstrip("/")) if section == "matters" else None
+    if m is None or m.status.state is State.CANCELLED:
+        return None
+    if m.status.state in (State.MERGED, State.DELEGATED) and site.catalogue.final_successor(m):
+        return None
+    return matter_page(site, m)
 
 
 def place_pages(site: Site) -> Iterator[Page]:

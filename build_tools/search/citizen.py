@@ -5,8 +5,8 @@ and index pages are not, so a cancelled matter never shows up as a result.
 
 Pagefind cannot be told about synonyms or traditional characters, and it cuts Chinese differently in the browser
 (Intl.Segmenter) than in the index (jieba), so the shared analyzer bridges both sides:
-- on the document side, each matter page's hidden search-terms paragraph (`data-bk-terms` in matter.html.j2, which
-  lists the matter's names) gets the names' words, folded forms and synonyms before Pagefind reads the page;
+- on the document side, each matter page's hidden search-terms paragraph (`data-bk-terms` in matter.html.j2) lists
+  the matter's names, then their words, folded forms and synonyms (`search_terms`, called while rendering);
 - on the query side, `search/lexicon.json` gives the search page (theme/assets/search.js) what it needs to treat a
   query the same way: traditional → simplified for the characters the site uses, stop words, the two-character
   words the pages contain, synonyms, best bets. It is about 7 KB gzipped and fetched only when a citizen searches.
@@ -24,12 +24,15 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from weakref import WeakKeyDictionary
+
+from ..model import Catalogue
 from ..urls import url_of
 from .analyzer import Analyzer, Rules, fold, load_rules, name_parts, t2s_chars
 
 #: The hidden search-terms paragraph of a matter page (`data-bk-terms` in build_tools/templates/matter.html.j2):
-#: its text is the matter's names joined by 、, followed by empty filter spans. The words added here follow an
-#: invisible separator, so indexing twice (while `mkdocs serve` rebuilds only changed pages) adds them once.
+#: its text is the matter's names joined by 、, then an invisible separator and the words `search_terms` adds,
+#: followed by empty filter spans.
 _TERMS = re.compile(r"(<p [^>]*\bdata-bk-terms\b[^>]*>)([^<]*)")
 _ADDED = "\u2063"
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -62,8 +65,7 @@ class MatterPage:
 
 
 def index_site(site: Path) -> None:
-    """Add the hidden search terms to the built matter pages, run Pagefind, write the query lexicon. Safe to run
-    again on the same site."""
+    """Run Pagefind over the built site and write the query lexicon."""
     rules = load_rules()
     pages = _matter_pages(site)
     analyzer = Analyzer(rules, [part for p in pages for name in p.names for part in name_parts(name)])
@@ -71,10 +73,8 @@ def index_site(site: Path) -> None:
     bigrams: set[str] = set()
     for page in pages:
         text = page.path.read_text(encoding="utf-8")
-        text = _TERMS.sub(lambda m: m[1] + _terms(analyzer, page.names), text, count=1)
         chars.update(_HAN.findall(text))
         bigrams.update(_BIGRAM.findall(text))
-        page.path.write_text(text, encoding="utf-8")
     excluded = [arg for selector in EXCLUDE for arg in ("--exclude-selectors", selector)]
     proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", "zh", *excluded, "--quiet"],
                           capture_output=True, text=True)
@@ -97,11 +97,20 @@ def _matter_pages(site: Path) -> list[MatterPage]:
     return pages
 
 
-def _terms(analyzer: Analyzer, names: list[str]) -> str:
-    """The names as written, then their words, folded forms and synonyms (escaped for HTML text)."""
+#: One analyzer per catalogue: its dictionary holds the parts of every live matter's names.
+_ANALYZERS: WeakKeyDictionary[Catalogue, Analyzer] = WeakKeyDictionary()
+
+
+def search_terms(catalogue: Catalogue, names: list[str]) -> str:
+    """The text of a matter page's search-terms paragraph: the names as written, then (after an invisible
+    separator) their words, folded forms and synonyms, cut with a dictionary of every live matter's names."""
+    analyzer = _ANALYZERS.get(catalogue)
+    if analyzer is None:
+        analyzer = _ANALYZERS[catalogue] = Analyzer(load_rules(), [
+            part for m in catalogue.live_matters() for name in (m.name, *m.popular_names) for part in name_parts(name)])
     text = " ".join(names)
     words = dict.fromkeys([fold(n) for n in names if fold(n) != n] + analyzer.tokens(text) + analyzer.expansions(text))
-    return html.escape("、".join(names) + _ADDED + " ".join(words), quote=False)
+    return "、".join(names) + _ADDED + " ".join(words)
 
 
 def lexicon(rules: Rules, chars: set[str], words: set[str], pages: list[MatterPage]) -> dict:

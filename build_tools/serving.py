@@ -1,0 +1,69 @@
+"""What a preview server needs beyond a build: matter pages rendered when they are asked for.
+
+Saving a YAML file makes the server regenerate the docs folder and re-run the renderer, which at thousands of
+matters takes far longer than an editor wants to wait. Shell pages (render/shell.py) do not need the renderer,
+so the preview keeps the newest valid catalogue and renders a shell page the moment it is requested, if it is
+older than the content. Only the pages someone looks at are re-rendered, and each is the exact page a release
+build would publish. Nothing here knows MkDocs: the hook hands requests and builds to `Preview`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Audience, Catalogue
+from .render import render_shell_page
+from .render.shell import Shell, fill_shells, take_shells
+from .settings import Settings
+
+
+@dataclass
+class Preview:
+    """The newest valid content, and which rendered pages in the served folder are still up to date."""
+
+    audience: Audience
+    catalogue: Catalogue | None = None
+    settings: Settings | None = None
+    version: int = 0
+    shells: dict[str, Shell] = field(default_factory=dict)
+    _current: dict[str, int] = field(default_factory=dict)  # site path -> content version it was rendered from
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def update(self, catalogue: Catalogue, settings: Settings) -> None:
+        """New valid content: every rendered shell page is out of date from now on."""
+        with self._lock:
+            self.catalogue, self.settings = catalogue, settings
+            self.version += 1
+
+    def built(self, site: Path, pages=None) -> None:
+        """After the renderer ran: keep the shells it laid out; with `pages` (the first build) write them all."""
+        with self._lock:
+            self.shells.update(take_shells(site))
+            self._current = {p: v for p, v in self._current.items() if (site / p).exists()}  # a clean rebuild empties the folder
+            if pages is not None:
+                fill_shells(site, pages, self.shells)
+                self._current.update((p.path, self.version) for p in pages)
+
+    def refresh(self, site: Path, url_path: str) -> None:
+        """Before a request is served: if it asks for a shell page rendered from older content, render it now."""
+        path = url_path.lstrip("/")
+        if not path or path.endswith("/"):
+            path += "index.html"
+        with self._lock:
+            if self.catalogue is None or self.settings is None or self._current.get(path) == self.version:
+                return
+            page = render_shell_page(self.catalogue, self.settings, self.audience, path)
+            if page is None or page.shell not in self.shells:
+                return
+            fill_shells(site, [page], self.shells)
+            self._current[path] = self.version
+
+
+#: One preview per serving process (the renderer may reload its hooks on every rebuild; this module stays).
+_previews: dict[Audience, Preview] = {}
+
+
+def preview_for(audience: Audience) -> Preview:
+    return _previews.setdefault(audience, Preview(audience))
