@@ -26,10 +26,10 @@ from .load.gitdates import git_file_dates
 from .model import Audience, Catalogue, build_catalogue, view
 from .problems import ContentError
 from .qr.files import short_link_files
-from .render import Rendered, make_environment, render_site, write_tree
-from .render.shell import ShellPage, fill_shells, take_shells
+from .render import Rendered, make_environment, render_site, shell_pages, write_tree
+from .render.shell import Shell, ShellPage, take_shells
 from .render.sitemap import add_to_sitemap
-from .search.citizen import index_site
+from .search.citizen import SiteIndexer
 from .serving import Preview
 from .settings import Settings, load_settings
 from .stats import statistics_files
@@ -106,7 +106,7 @@ def generate_sources(root: Path, audience: Audience, timings: Timings | None = N
     first = preview is None or preview.catalogue is None
     if preview is not None:
         preview.update(visible, settings)
-    rendered: Rendered = timings.run("生成页面", render_site, visible, settings, audience, shells=None if first else False)
+    rendered: Rendered = timings.run("生成页面", render_site, visible, settings, audience, shells=first)
     files = {**rendered.sources, **by_products(visible, settings, timings, exports=preview is None)}
     changed = timings.run("写入", write_tree, files, docs_dir(root, audience))
     return Generated(settings, rendered.pages, changed)
@@ -115,8 +115,9 @@ def generate_sources(root: Path, audience: Audience, timings: Timings | None = N
 def build(root: Path, audience: Audience, out: Path, timings: Timings | None = None, booklets: bool = False) -> Timings:
     """Full build into `out`, replacing it only on success; with `booklets`, also every hall's booklet PDF.
 
-    The renderer lays out the few pages it owns in its own process while this one renders the shell pages and
-    the by-products, so both cores work."""
+    Three processes share the work: the renderer (MkDocs) lays out the few pages it owns, Pagefind indexes, and
+    this one renders the shell pages, pours each into its shell as soon as the renderer has made the shells,
+    hands it to Pagefind, and then makes the by-products while Pagefind segments."""
     timings = timings or Timings()
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
@@ -126,14 +127,17 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    renderer = None
+    renderer = indexer = None
     try:
         renderer = _Renderer(root, audience, staging)
-        pages = timings.run("生成页面", render_site, visible, settings, audience, shells=True).pages
+        indexer = SiteIndexer(staging)
+        pour = _Pour(staging, renderer, indexer, timings)
+        timings.run("生成页面", lambda: [pour.add(page) for page in shell_pages(visible, settings, audience)])
+        pour.close()
         files = by_products(visible, settings, timings)
-        timings.add("MkDocs", renderer.wait())
-        timings.run("写入", _finish, staging, pages, files, settings)
-        timings.run("搜索索引", index_site, staging)
+        timings.run("写入", _write_files, staging, files)
+        add_to_sitemap(staging, settings.site_url, pour.urls)
+        timings.run("搜索索引", indexer.finish)
         if booklets:
             timings.run("口袋书", _write_booklets, root, staging)
         _swap(staging, out)
@@ -141,25 +145,60 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
         if renderer:
             renderer.proc.kill()
             renderer.proc.wait()
+        if indexer:
+            indexer.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return timings
 
 
-def _finish(site: Path, pages: list[ShellPage], files: dict[str, bytes], settings: Settings) -> None:
-    """Pour the shell pages into the renderer's shells, add the by-products and list the pages in the sitemap."""
-    fill_shells(site, pages, take_shells(site))
+class _Pour:
+    """Shell pages wait until the renderer has made the shells; then each is written and handed to the indexer."""
+
+    def __init__(self, site: Path, renderer: _Renderer, indexer: SiteIndexer, timings: Timings):
+        self.site, self.renderer, self.indexer, self.timings = site, renderer, indexer, timings
+        self.shells: dict[str, Shell] | None = None
+        self.waiting: list[ShellPage] = []
+        self.urls: list[str] = []
+
+    def add(self, page: ShellPage) -> None:
+        self.waiting.append(page)
+        if self.shells is None and self.renderer.proc.poll() is not None:
+            self._open()
+        if self.shells is not None:
+            self._flush()
+
+    def close(self) -> None:
+        if self.shells is None:
+            self._open()
+        self._flush()
+
+    def _open(self) -> None:
+        self.timings.add("MkDocs", self.renderer.wait())
+        self.shells = take_shells(self.site)
+
+    def _flush(self) -> None:
+        assert self.shells is not None
+        for page in self.waiting:
+            data = self.shells[page.shell].fill(page)
+            target = self.site / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            url = page.path.removesuffix("index.html")
+            self.indexer.add("/" + url, data.decode("utf-8"))
+            self.urls.append(url)
+        self.waiting.clear()
+
+
+def _write_files(site: Path, files: dict[str, bytes]) -> None:
     for rel, data in files.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_bytes(data)
-    add_to_sitemap(site, settings.site_url, [p.path.removesuffix("index.html") for p in pages])
 
 
 def _write_booklets(root: Path, site: Path) -> None:
     """Hall booklets (PDF) are made by release builds only: seconds per hall, too slow for `mkdocs serve`."""
-    for rel, data in booklet_files(root, load_catalogue(root), load_settings(root)).items():
-        (site / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / rel).write_bytes(data)
+    _write_files(site, booklet_files(root, load_catalogue(root), load_settings(root)))
 
 
 class _Renderer:

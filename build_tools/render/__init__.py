@@ -6,6 +6,7 @@ The output is a plain folder any static-site renderer can take (MkDocs today); n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,7 @@ from ..urls import url_of
 from .pages import Page, Site, all_pages, shell_page_of
 from .shell import ShellPage
 
-__all__ = ["render_site", "render_shell_page", "write_tree", "make_environment", "Site", "Rendered", "ShellPage"]
+__all__ = ["render_site", "shell_pages", "render_shell_page", "write_tree", "make_environment", "Site", "Rendered", "ShellPage"]
 
 
 @dataclass
@@ -66,23 +67,31 @@ def _environment() -> Environment:
 
 
 def render_site(catalogue: Catalogue, settings: Settings, audience: Audience, today: dt.date | None = None,
-                shells: bool | None = None) -> Rendered:
-    """Every generated page: docs-folder sources for the renderer, and shell pages. `shells=False` renders only the
-    sources and `shells=True` only the shell pages, so a build can start the renderer before the bulk is done."""
+                shells: bool = True) -> Rendered:
+    """Every generated page: docs-folder sources for the renderer, and (unless `shells` is false) shell pages."""
     env = make_environment()
     site = Site(catalogue, settings, audience)
     common = {"site": site, "settings": settings, "today": today or dt.date.today()}
     out = Rendered()
     for page in all_pages(site):
-        if shells is not None and bool(page.shell) != shells:
-            continue
         if page.shell:
-            out.pages.append(_shell_page(env, page, common))
+            if shells:
+                out.pages.append(_shell_page(env, page, common))
         else:
             out.sources[page.path] = env.get_template(page.template).render(_context(page, common)).encode("utf-8")
-    if site.staff and not shells:
+    if site.staff:
         out.sources[TEMPLATE_PATH] = template_csv(checklist(catalogue))
     return out
+
+
+def shell_pages(catalogue: Catalogue, settings: Settings, audience: Audience, today: dt.date | None = None) -> Iterator[ShellPage]:
+    """The shell pages one by one, as render_site makes them: a build hands each on while the next renders."""
+    env = make_environment()
+    site = Site(catalogue, settings, audience)
+    common = {"site": site, "settings": settings, "today": today or dt.date.today()}
+    for page in all_pages(site):
+        if page.shell:
+            yield _shell_page(env, page, common)
 
 
 def render_shell_page(catalogue: Catalogue, settings: Settings, audience: Audience, path: str,

@@ -15,14 +15,17 @@ Filters (department, hall, audience) come from empty `data-pagefind-filter` span
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import concurrent.futures
 import html
 import json
 import re
-import subprocess
-import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from pagefind.index import IndexConfig, PagefindIndex
 
 from weakref import WeakKeyDictionary
 
@@ -58,43 +61,77 @@ class SearchIndexError(RuntimeError):
 
 @dataclass(frozen=True)
 class MatterPage:
-    path: Path
     id: str
     url: str
     names: list[str]
 
 
+#: Pages the renderer lays out and Pagefind should read from the built site (matter pages are fed from memory).
+RENDERER_PAGES = "{" + ",".join(sorted({url_of(kind, "x").split("/")[0] for kind in ("guide", "hall", "department", "sop")})) + "}/**/*.html"
+
+
+class SiteIndexer:
+    """Pagefind's indexing service (its own process), fed matter pages the moment they are rendered, so that its
+    Chinese segmenting, the costliest part of indexing, runs on the other core while the build goes on. `finish`
+    adds the pages the renderer laid out, writes the index into the site, and the query lexicon beside it."""
+
+    def __init__(self, site: Path):
+        self.site = site
+        self._pages: list[MatterPage] = []
+        self._chars: set[str] = set()
+        self._bigrams: set[str] = set()
+        self._pending: list[concurrent.futures.Future] = []
+        self._loop = asyncio.new_event_loop()
+        threading.Thread(target=self._loop.run_forever, name="pagefind", daemon=True).start()
+        config: IndexConfig = {"force_language": "zh", "exclude_selectors": list(EXCLUDE), "output_path": str(site / "pagefind")}
+        self._index = PagefindIndex(config)
+        self._call(self._index.__aenter__())
+
+    def _call(self, coro):
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+
+    def add(self, url: str, text: str) -> None:
+        """One matter page (a whole HTML document) at `url` ("/matters/x/"); returns at once."""
+        found = _TERMS.search(text)
+        if not found:  # tombstones and moved pages carry no search terms and are not indexed
+            return
+        self._pages.append(MatterPage(url.strip("/").split("/")[-1], url, html.unescape(found[2]).split(_ADDED)[0].split("、")))
+        self._chars.update(_HAN.findall(text))
+        self._bigrams.update(_BIGRAM.findall(text))
+        self._pending.append(asyncio.run_coroutine_threadsafe(self._index.add_html_file(content=text, url=url), self._loop))
+
+    def finish(self) -> None:
+        """Index the renderer's pages, write the index and the lexicon; stop the service (also on failure)."""
+        try:
+            for future in self._pending:
+                future.result()
+            self._call(self._index.add_directory(str(self.site), glob=RENDERER_PAGES))
+            self._call(self._index.__aexit__(None, None, None))
+        except Exception as err:
+            self.close()
+            raise SearchIndexError(f"Pagefind 建立搜索索引失败：{err}") from err
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        rules = load_rules()
+        analyzer = Analyzer(rules, [part for p in self._pages for name in p.names for part in name_parts(name)])
+        words = {b for b in self._bigrams if analyzer.in_dictionary(b)}
+        (self.site / LEXICON).parent.mkdir(parents=True, exist_ok=True)
+        (self.site / LEXICON).write_text(json.dumps(lexicon(rules, self._chars, words, self._pages), ensure_ascii=False,
+                                                    separators=(",", ":")), encoding="utf-8")
+
+    def close(self) -> None:
+        """Stop the service without writing anything (a build that failed elsewhere)."""
+        if self._loop.is_running():
+            asyncio.run_coroutine_threadsafe(self._index.__aexit__(RuntimeError, None, None), self._loop).result()
+            self._loop.call_soon_threadsafe(self._loop.stop)
+
+
 def index_site(site: Path) -> None:
-    """Run Pagefind over the built site and write the query lexicon."""
-    rules = load_rules()
-    pages = _matter_pages(site)
-    analyzer = Analyzer(rules, [part for p in pages for name in p.names for part in name_parts(name)])
-    chars: set[str] = set()
-    bigrams: set[str] = set()
-    for page in pages:
-        text = page.path.read_text(encoding="utf-8")
-        chars.update(_HAN.findall(text))
-        bigrams.update(_BIGRAM.findall(text))
-    excluded = [arg for selector in EXCLUDE for arg in ("--exclude-selectors", selector)]
-    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", "zh", *excluded, "--quiet"],
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SearchIndexError(proc.stderr.strip() or proc.stdout.strip())
-    words = {b for b in bigrams if analyzer.in_dictionary(b)}
-    (site / LEXICON).parent.mkdir(parents=True, exist_ok=True)
-    (site / LEXICON).write_text(json.dumps(lexicon(rules, chars, words, pages), ensure_ascii=False, separators=(",", ":")),
-                                encoding="utf-8")
-
-
-def _matter_pages(site: Path) -> list[MatterPage]:
-    """Built matter pages that carry a search-terms paragraph (tombstones and moved pages do not)."""
-    pages = []
+    """Index a built site whose matter pages are on disk already (the preview's first build)."""
+    indexer = SiteIndexer(site)
     for path in sorted(site.glob(url_of("matter", "*") + "index.html")):
-        found = _TERMS.search(path.read_text(encoding="utf-8"))
-        if found:
-            names = html.unescape(found[2]).split(_ADDED)[0].split("、")
-            pages.append(MatterPage(path, path.parent.name, "/" + path.parent.relative_to(site).as_posix() + "/", names))
-    return pages
+        indexer.add("/" + path.parent.relative_to(site).as_posix() + "/", path.read_text(encoding="utf-8"))
+    indexer.finish()
 
 
 #: One analyzer per catalogue: its dictionary holds the parts of every live matter's names.
