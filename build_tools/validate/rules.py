@@ -58,28 +58,32 @@ def file_names_match_ids(p: Parsed) -> Iterator[Problem]:
                 yield doc.problem(("id",), f"id“{obj.id}”与文件名“{stem}.yaml”不一致；请把文件改名为 {obj.id}.yaml，或把 id 改成 {stem}")
 
 
+def _known_ids(p: Parsed) -> dict[str, set[str]]:
+    """Ids a reference may name, by kind. Built once per rule: built per reference, it made validation
+    quadratic in the number of matters."""
+    return {kind: set(table) | p.present.get(kind, set()) for kind, table in (("department", p.departments), ("hall", p.halls), ("matter", p.matters))}
+
+
 class _Refs:
     """Reference checks for one document: each method yields a problem if the id does not exist."""
 
-    def __init__(self, doc: Document, p: Parsed):
-        self.doc, self.p = doc, p
+    def __init__(self, doc: Document, known: dict[str, set[str]]):
+        self.doc, self.known = doc, known
 
     def dept(self, loc: tuple, target: str) -> Iterator[Problem]:
-        return _ref(self.doc, loc, target, self._known("department", self.p.departments), "部门", "departments")
+        return _ref(self.doc, loc, target, self.known["department"], "部门", "departments")
 
     def hall(self, loc: tuple, target: str) -> Iterator[Problem]:
-        return _ref(self.doc, loc, target, self._known("hall", self.p.halls), "大厅", "halls")
+        return _ref(self.doc, loc, target, self.known["hall"], "大厅", "halls")
 
     def matter(self, loc: tuple, target: str) -> Iterator[Problem]:
-        return _ref(self.doc, loc, target, self._known("matter", self.p.matters), "事项", "matters")
-
-    def _known(self, kind: str, table: dict) -> set[str]:
-        return set(table) | self.p.present.get(kind, set())
+        return _ref(self.doc, loc, target, self.known["matter"], "事项", "matters")
 
 
 def matter_references(p: Parsed) -> Iterator[Problem]:
+    known = _known_ids(p)
     for doc, m in p.matters.values():
-        refs = _Refs(doc, p)
+        refs = _Refs(doc, known)
         yield from refs.dept(("authority", "body"), m.authority.body)
         yield from refs.dept(("review", "owner"), m.review.owner)
         for i, body in enumerate(m.authority.joint_bodies):
@@ -209,8 +213,9 @@ def contacts(p: Parsed) -> Iterator[Problem]:
 
 
 def sop_references(p: Parsed) -> Iterator[Problem]:
+    known = _known_ids(p)
     for doc, s in p.sops.values():
-        refs = _Refs(doc, p)
+        refs = _Refs(doc, known)
         yield from refs.dept(("owner",), s.owner)
         for i, h in enumerate(s.halls):
             yield from refs.hall(("halls", i), h)
@@ -248,8 +253,9 @@ def _matter_local_ids(p: Parsed, matter_id: str | None) -> set[str] | None:
 
 
 def guide_references(p: Parsed) -> Iterator[Problem]:
+    known = _known_ids(p)
     for doc, g in p.guides.values():
-        refs = _Refs(doc, p)
+        refs = _Refs(doc, known)
         yield from refs.dept(("owner",), g.owner)
         for i, step in enumerate(g.steps):
             for j, mid in enumerate(step.matters):
@@ -257,9 +263,10 @@ def guide_references(p: Parsed) -> Iterator[Problem]:
 
 
 def department_references(p: Parsed) -> Iterator[Problem]:
+    known = _known_ids(p)
     for doc, d in p.departments.values():
         for i, h in enumerate(d.halls):
-            yield from _Refs(doc, p).hall(("halls", i), h)
+            yield from _Refs(doc, known).hall(("halls", i), h)
 
 
 def natural_days(d: Duration) -> float:
