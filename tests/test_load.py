@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from build_tools.load import load_file
-from build_tools.load.yamlpos import MAX_BYTES, MAX_DEPTH, MAX_NODES, Document, decode, load_text
+from build_tools.load.yamlpos import MAX_BYTES, MAX_DEPTH, MAX_NODES, Document, _CoreResolver, decode, load_text
 from build_tools.problems import Problem
 
 from .conftest import REPO, SMALL_MATTER, pos
@@ -634,3 +634,131 @@ def test_round_trip_of_safe_dump(data, allow_unicode, flow):
             assert loc[-1] in lines[line - 1], (loc, line, text)
     for line, col in doc.keys.values():
         assert 1 <= line <= len(lines)
+
+
+# --- the builder against PyYAML's own composer ---------------------------------------------------------------
+
+
+class _ReferenceLoader(yaml.SafeLoader):
+    """PyYAML's recursive composer and constructor with the loader's YAML 1.2 scalar rules: the reference that the
+    event-stream builder must agree with wherever neither refuses the input."""
+
+
+_ReferenceLoader.yaml_implicit_resolvers = _CoreResolver.yaml_implicit_resolvers
+
+#: Refusals of the loader that PyYAML does not make (it keeps the last duplicate key, accepts any key ...).
+_OWN_REFUSALS = (
+    "重复了", "字段名是空的", "字段名只能是文字", "嵌套太深", "内容展开后超过", "文件是空的", "文件最外层应该是", "不支持 YAML 标签",
+    "与内容的类型不符", "没有对应的锚点",  # PyYAML also registers an anchor on a key, where the loader does not look
+)
+
+
+def _reference(text: str):
+    """(data, key positions, value positions) as PyYAML composes `text`, or None when it refuses it or the text
+    uses an alias (PyYAML's node for an alias is the anchored node, with the anchor's position)."""
+    loader = _ReferenceLoader(text)
+    try:
+        root = loader.get_single_node()
+        keys: dict = {}
+        values: dict = {}
+        seen: set[int] = set()
+
+        def walk(node, loc):
+            if id(node) in seen:
+                raise ValueError("alias")
+            seen.add(id(node))
+            values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+            if isinstance(node, yaml.MappingNode):
+                data = {}
+                for k, v in node.value:
+                    keys[(*loc, k.value)] = (k.start_mark.line + 1, k.start_mark.column + 1)
+                    data[k.value] = walk(v, (*loc, k.value))
+                return data
+            if isinstance(node, yaml.SequenceNode):
+                return [walk(v, (*loc, i)) for i, v in enumerate(node.value)]
+            return loader.construct_object(node)
+
+        return None if root is None else (walk(root, ()), keys, values)
+    except Exception:  # noqa: BLE001 - a refusal, whatever PyYAML raises (IndexError for `!!int ''` ...)
+        return None
+    finally:
+        loader.dispose()
+
+
+def check_against_reference(text: str, expected: tuple) -> None:
+    doc, problems = load_text(P, text)
+    if doc is None:
+        assert any(word in problems[0].message for word in _OWN_REFUSALS), (text, problems)
+        return
+    assert expected is not None, text
+    data, keys, values = expected
+    assert _same(doc.data, data), text
+    assert doc.keys == keys, text
+    assert doc.values == values, text
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DATA, st.booleans(), st.sampled_from([None, False, True]))
+def test_builder_agrees_with_pyyaml_on_dumped_data(data, allow_unicode, flow):
+    text = yaml.safe_dump(data, allow_unicode=allow_unicode, default_flow_style=flow, sort_keys=False)
+    check_against_reference(text, _reference(text))
+
+
+_SCALAR_TEXTS = st.sampled_from([
+    "x", "a b", "中文", "09:00", "no", "on", "0123", "0o17", "0x1F", "1_000", "2024-01-02", "2024-13-45", "2024-01-02T10:00:00",
+    "12345", "-7", "0", "-0", "+7", "1.5", "-.5", "1.", "1.e3", "-0.0", "true", "False", "TRUE", "null", "~", "", "'q'", '"dq"',
+    '"12345"', "'true'", "!!str 12", '!!int "42"', "!!float '1.5'", "!!bool yes", "!!null x", "!!timestamp 2024-01-02", "! 12",
+    "!!int x", "&a x", "*a", "!!python/name:os.system ''", "!!map x",
+])
+_KEY_TEXTS = st.sampled_from(["a", "b", "名称", "1", "true", "null", "'a'", '"b"', "''", "!!int 3", "[k]"])
+#: ("scalar", text), or ("seq" | "map", flow style?, children); rendered as YAML by `_block` and `_flow`.
+_NODES = st.recursive(
+    st.tuples(st.just("scalar"), _SCALAR_TEXTS),
+    lambda inner: st.tuples(st.just("seq"), st.booleans(), st.lists(inner, max_size=3))
+    | st.tuples(st.just("map"), st.booleans(), st.lists(st.tuples(_KEY_TEXTS, inner), max_size=3)),
+    max_leaves=12,
+)
+
+
+def _flow(node) -> str:
+    kind, *rest = node
+    if kind == "scalar":
+        return rest[0]
+    if kind == "seq":
+        return "[" + ", ".join(_flow(c) for c in rest[1]) + "]"
+    return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in rest[1]) + "}"
+
+
+def _block(node, indent: str) -> str | None:
+    """Block-style lines for a non-empty block collection (a map in a list uses the compact `- a: 1` form)."""
+    kind, *rest = node
+    if kind == "scalar" or rest[0] or not rest[1]:
+        return None
+    lines = []
+    for item in rest[1]:
+        head, child = (f"{indent}-", item) if kind == "seq" else (f"{indent}{item[0]}:", item[1])
+        nested = _block(child, indent + "  ")
+        if nested is None:
+            lines.append(f"{head} {_flow(child)}\n")
+        elif kind == "seq" and child[0] == "map":
+            lines.append(f"{head} {nested[len(indent) + 2:]}")
+        else:
+            lines.append(f"{head}\n{nested}")
+    return "".join(lines)
+
+
+_YAML_TEXTS = st.lists(st.tuples(_KEY_TEXTS, _NODES), min_size=1, max_size=5).map(lambda pairs: _block(("map", False, pairs), ""))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_YAML_TEXTS)
+def test_builder_agrees_with_pyyaml_on_generated_yaml(text):
+    expected = _reference(text)
+    assume(expected is not None)
+    check_against_reference(text, expected)
+
+
+@pytest.mark.parametrize("path", sorted(p.relative_to(REPO).as_posix() for folder in ("matters", "sop", "guides", "halls", "departments", "registry") for p in (REPO / folder).glob("*.yaml")))
+def test_builder_agrees_with_pyyaml_on_the_content(path):
+    text = (REPO / path).read_text(encoding="utf-8")
+    check_against_reference(text, _reference(text))

@@ -7,8 +7,9 @@ each of those as it goes and never recurses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -37,9 +38,21 @@ for _tag, _pattern, _first in (
 ):
     _CoreResolver.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
 
-_resolver = _CoreResolver()
+#: First character of a plain scalar -> the (tag, pattern) pairs that may match it, as `resolve()` looks them up.
+_IMPLICIT = _CoreResolver.yaml_implicit_resolvers
 _SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
-_MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MAP_TAG, _SEQ_TAG, _STR_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"
+#: Plain scalars whose text matched a core-schema pattern: for such text these give what SafeConstructor gives,
+#: without building a node per scalar.
+_CONSTRUCT = {
+    "tag:yaml.org,2002:int": int,
+    "tag:yaml.org,2002:float": float,
+    "tag:yaml.org,2002:bool": lambda text: text[0] in "tT",
+    "tag:yaml.org,2002:null": lambda text: None,
+    "tag:yaml.org,2002:timestamp": dt.date.fromisoformat,
+}
+_SCALAR, _MAP_START, _MAP_END, _SEQ_START, _SEQ_END = (
+    yaml.ScalarEvent, yaml.MappingStartEvent, yaml.MappingEndEvent, yaml.SequenceStartEvent, yaml.SequenceEndEvent)
 _KIND_WORDS = {"timestamp": "日期", "int": "整数", "float": "小数", "bool": "真假值", "null": "空值"}
 _KIND_HINTS = {"日期": "；请写成 YYYY-MM-DD，例如 2026-01-31", "真假值": "；请写 true 或 false"}
 
@@ -122,8 +135,10 @@ def _guess_encoding(raw: bytes) -> str:
 def load_text(path: str, text: str) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML text; return the document, or None and the problem that stopped parsing."""
     doc = Document(path, None)
+    parser = None
     try:
-        doc.data = _Builder(doc).build(yaml.parse(text, Loader=_Loader))
+        parser = _Loader(text)
+        doc.data = _Builder(doc).build(iter(parser.get_event, None))  # None: past the end of the stream
     except _Stop as stop:
         return None, [stop.problem]
     except yaml.MarkedYAMLError as err:
@@ -134,6 +149,9 @@ def load_text(path: str, text: str) -> tuple[Document | None, list[Problem]]:
             return None, [Problem(path, 1, 1, f"YAML 无法读取：{err}")]
         line, col = text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
         return None, [Problem(path, line, col, "这里有不能出现的控制字符（看不见的特殊字符），请删掉")]
+    finally:
+        if parser is not None:
+            parser.dispose()
     if doc.data is None:
         return None, [Problem(path, 1, 1, "文件是空的；请按模板填写内容，或删除这个文件")]
     if not isinstance(doc.data, dict):
@@ -151,98 +169,108 @@ def _syntax_problem(path: str, err: yaml.MarkedYAMLError) -> Problem:
 
 
 class _Builder:
-    """Turns the event stream into dicts, lists and scalars, checking limits on the way."""
+    """Turns the event stream into dicts, lists and scalars, checking limits on the way.
+
+    This loop runs once per YAML event (millions for a city-scale catalogue), so it keeps its state in local
+    variables and dispatches on the event's class instead of calling a method per event.
+    """
 
     def __init__(self, doc: Document):
         self.doc = doc
-        self.nodes = 0
-        self.anchors: dict[str, tuple[Any, int]] = {}
         self.constructor = yaml.constructor.SafeConstructor()
 
     def fail(self, mark: yaml.Mark, message: str) -> _Stop:
         line, col = _pos(mark)
         return _Stop(Problem(self.doc.path, line, col, message))
 
-    def count(self, n: int, mark: yaml.Mark) -> None:
-        self.nodes += n
-        if self.nodes > MAX_NODES:
-            raise self.fail(mark, f"内容展开后超过 {MAX_NODES} 个节点（可能是别名“*”反复引用）；请直接写出内容，不要用锚点和别名")
-
     def build(self, events) -> Any:
-        # Each frame: [container, loc, pending_key, anchor, start_nodes]
-        stack: list[list[Any]] = []
+        values, keys = self.doc.values, self.doc.keys
+        anchors: dict[str, tuple[Any, int]] = {}
+        nodes = documents = 0
         root: Any = None
-        documents = 0
+        # The collection being filled: the container (None outside the root), whether it is a mapping, its
+        # location, and the key waiting for its value (None while the next scalar is a key).
+        container: Any = None
+        is_map = False
+        loc: Loc = ()
+        key: Any = None
+        # Per open collection: its parent's (container, is_map, loc), its anchor and the node count before it.
+        stack: list[tuple[Any, bool, Loc, str | None, int]] = []
         for event in events:
-            if isinstance(event, yaml.DocumentStartEvent):
+            cls = event.__class__
+            mark = event.start_mark
+            if cls is _SCALAR:
+                if is_map and key is None:
+                    key = event.value
+                    if key in container:
+                        raise self.fail(mark, f"字段“{key}”重复了（第 {keys[(*loc, key)][0]} 行已经写过）；YAML 只会保留后一个，请删掉其中一个")
+                    if key == "":
+                        raise self.fail(mark, "字段名是空的")
+                    keys[(*loc, key)] = (mark.line + 1, mark.column + 1)
+                    continue
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise self.too_many(mark)
+                value = event.value
+                if event.tag is not None or event.implicit[0] and value[:1] in _IMPLICIT:  # else plain text
+                    value = self.scalar(event)
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+            elif cls is _MAP_END or cls is _SEQ_END:
+                closed = container
+                container, is_map, loc, anchor, start = stack.pop()
+                if anchor:
+                    anchors[anchor] = (closed, nodes - start)
+                key = None
+                continue
+            elif cls is _MAP_START or cls is _SEQ_START:
+                if is_map and key is None:
+                    raise self.not_a_key(mark)
+                if len(stack) >= MAX_DEPTH:
+                    raise self.fail(mark, f"嵌套太深（超过 {MAX_DEPTH} 层）；请检查缩进")
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise self.too_many(mark)
+                if event.tag is not None:
+                    self.check_tag(event)
+                value = {} if cls is _MAP_START else []
+            elif cls is yaml.AliasEvent:
+                if is_map and key is None:
+                    raise self.not_a_key(mark)
+                if event.anchor not in anchors:
+                    raise self.fail(mark, f"别名 *{event.anchor} 没有对应的锚点 &{event.anchor}")
+                value, size = anchors[event.anchor]
+                nodes += size
+                if nodes > MAX_NODES:
+                    raise self.too_many(mark)
+            elif cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise self.fail(event.start_mark, "一个文件只能有一个 YAML 文档；请删掉多余的“---”，或把内容拆成两个文件")
+                    raise self.fail(mark, "一个文件只能有一个 YAML 文档；请删掉多余的“---”，或把内容拆成两个文件")
                 continue
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            else:  # start and end of the stream, end of the document
                 continue
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                container, _loc, _key, anchor, start = stack.pop()
-                if anchor:
-                    self.anchors[anchor] = (container, self.nodes - start)
-                if not stack:
-                    root = container
-                continue
-            parent = stack[-1] if stack else None
-            if parent is not None and isinstance(parent[0], dict) and parent[2] is None:
-                self.take_key(parent, event)
-                continue
-            loc = self.child_loc(parent)
-            if isinstance(event, yaml.AliasEvent):
-                if event.anchor not in self.anchors:
-                    raise self.fail(event.start_mark, f"别名 *{event.anchor} 没有对应的锚点 &{event.anchor}")
-                value, size = self.anchors[event.anchor]
-                self.count(size, event.start_mark)
-            elif isinstance(event, yaml.ScalarEvent):
-                self.count(1, event.start_mark)
-                value = self.scalar(event)
-                if event.anchor:
-                    self.anchors[event.anchor] = (value, 1)
-            else:
-                if len(stack) >= MAX_DEPTH:
-                    raise self.fail(event.start_mark, f"嵌套太深（超过 {MAX_DEPTH} 层）；请检查缩进")
-                self.count(1, event.start_mark)
-                self.check_tag(event)
-                value = {} if isinstance(event, yaml.MappingStartEvent) else []
-            self.doc.values[loc] = _pos(event.start_mark)
-            if parent is None:
+            if container is None:
+                child: Loc = ()
                 root = value
+            elif is_map:
+                child = (*loc, key)
+                container[key] = value
+                key = None
             else:
-                self.attach(parent, value)
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                stack.append([value, loc, None, event.anchor, self.nodes - 1])
+                child = (*loc, len(container))
+                container.append(value)
+            values[child] = (mark.line + 1, mark.column + 1)
+            if cls is _MAP_START or cls is _SEQ_START:
+                stack.append((container, is_map, loc, event.anchor, nodes - 1))
+                container, is_map, loc = value, cls is _MAP_START, child
         return root
 
-    def child_loc(self, parent: list[Any] | None) -> Loc:
-        if parent is None:
-            return ()
-        container, loc, key = parent[0], parent[1], parent[2]
-        return (*loc, key) if isinstance(container, dict) else (*loc, len(container))
+    def not_a_key(self, mark: yaml.Mark) -> _Stop:
+        return self.fail(mark, "字段名只能是文字；这里的字段名是列表或键值对，请检查缩进和冒号")
 
-    def attach(self, parent: list[Any], value: Any) -> None:
-        if isinstance(parent[0], dict):
-            parent[0][parent[2]] = value
-            parent[2] = None
-        else:
-            parent[0].append(value)
-
-    def take_key(self, parent: list[Any], event) -> None:
-        if not isinstance(event, yaml.ScalarEvent):
-            raise self.fail(event.start_mark, "字段名只能是文字；这里的字段名是列表或键值对，请检查缩进和冒号")
-        key = event.value
-        mapping, loc = parent[0], parent[1]
-        if key in mapping:
-            line, _ = self.doc.keys[(*loc, key)]
-            raise self.fail(event.start_mark, f"字段“{key}”重复了（第 {line} 行已经写过）；YAML 只会保留后一个，请删掉其中一个")
-        if key == "":
-            raise self.fail(event.start_mark, "字段名是空的")
-        self.doc.keys[(*loc, key)] = _pos(event.start_mark)
-        parent[2] = key
+    def too_many(self, mark: yaml.Mark) -> _Stop:
+        return self.fail(mark, f"内容展开后超过 {MAX_NODES} 个节点（可能是别名“*”反复引用）；请直接写出内容，不要用锚点和别名")
 
     def check_tag(self, event) -> None:
         tag = getattr(event, "tag", None)
@@ -255,11 +283,21 @@ class _Builder:
             raise self.fail(event.start_mark, f"标签 {tag} 与内容的类型不符；请删掉这个标签")
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:
-        self.check_tag(event)
-        tag = event.tag if event.tag and event.tag != "!" else _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        """A scalar that may be more than plain text: explicitly tagged, or plain with a core-schema first character."""
+        text, tag = event.value, event.tag
+        explicit = bool(tag) and tag != "!"
+        if explicit:
+            self.check_tag(event)
+        elif event.implicit[0]:
+            tag = next((t for t, pattern in _IMPLICIT.get(text[:1], ()) if pattern.match(text)), _STR_TAG)
+        else:
+            tag = _STR_TAG
+        if tag == _STR_TAG:
+            return text
         try:
-            return self.constructor.construct_object(node)
+            if explicit:
+                return self.constructor.construct_object(yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style))
+            return _CONSTRUCT[tag](text)
         except Exception:  # noqa: BLE001 - PyYAML raises KeyError, IndexError ... for explicit tags on bad text
             kind = _KIND_WORDS.get(tag.rsplit(":", 1)[-1], "值")
-            raise self.fail(event.start_mark, f"“{event.value[:40]}”不是合法的{kind}{_KIND_HINTS.get(kind, '；请改正，或删掉前面的标签')}") from None
+            raise self.fail(event.start_mark, f"“{text[:40]}”不是合法的{kind}{_KIND_HINTS.get(kind, '；请改正，或删掉前面的标签')}") from None
