@@ -38,6 +38,8 @@ class Catalogue:
     _sops_by_matter: dict[str, list[Sop]] = field(default_factory=lambda: defaultdict(list))
     _guides_by_matter: dict[str, list[Guide]] = field(default_factory=lambda: defaultdict(list))
     _predecessors: dict[str, list[Matter]] = field(default_factory=lambda: defaultdict(list))
+    _halls_of: dict[str, list[Hall]] = field(default_factory=dict, init=False, repr=False)  # computed once: never changes
+    _matters_at: dict[str, list[Matter]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for sop in self.sops.values():
@@ -65,10 +67,13 @@ class Catalogue:
     def halls_of(self, m: Matter) -> list[Hall]:
         """Halls with a window for the matter; 全区通办 matters can also be handled at every street hall of the
         district (全市/全国通办 means other cities' halls too, which this catalogue does not list)."""
-        ids = list(m.channels.window.halls) if m.channels.window else []
-        if m.scope is Scope.DISTRICT and ids:
-            ids += [h.id for h in self.halls.values() if h.type is HallType.STREET and h.id not in ids]
-        return [self.halls[h] for h in ids]
+        found = self._halls_of.get(m.id)
+        if found is None:
+            ids = list(m.channels.window.halls) if m.channels.window else []
+            if m.scope is Scope.DISTRICT and ids:
+                ids += [h.id for h in self.halls.values() if h.type is HallType.STREET and h.id not in ids]
+            found = self._halls_of[m.id] = [self.halls[h] for h in ids]
+        return found
 
     def sops_for(self, m: Matter) -> list[Sop]:
         return self._sops_by_matter.get(m.id, [])
@@ -104,7 +109,12 @@ class Catalogue:
         return [m for m in self.matters.values() if m.status.state in (State.ACTIVE, State.SUSPENDED)]
 
     def matters_at(self, hall: Hall) -> list[Matter]:
-        return [m for m in self.live_matters() if any(h.id == hall.id for h in self.halls_of(m))]
+        if self._matters_at is None:
+            self._matters_at = defaultdict(list)
+            for m in self.live_matters():
+                for h in self.halls_of(m):
+                    self._matters_at[h.id].append(m)
+        return self._matters_at.get(hall.id, [])
 
     def matters_of(self, dept: Department) -> list[Matter]:
         return [m for m in self.live_matters() if m.authority.body == dept.id]

@@ -40,8 +40,10 @@ class Rendered:
         return next(p.body for p in self.pages if p.path == path)
 
 
-def make_environment() -> Environment:
+def make_environment(auto_reload: bool = False) -> Environment:
+    """Templates for one build (no reload checks: thousands of pages would stat every template each time)."""
     env = Environment(
+        auto_reload=auto_reload,
         loader=PackageLoader("build_tools", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
@@ -62,8 +64,8 @@ def make_environment() -> Environment:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    """One environment for pages rendered one at a time (Jinja reloads a template whose file changed)."""
-    return make_environment()
+    """One environment for pages rendered one at a time while serving (reloads a template whose file changed)."""
+    return make_environment(auto_reload=True)
 
 
 def render_site(catalogue: Catalogue, settings: Settings, audience: Audience, today: dt.date | None = None,
