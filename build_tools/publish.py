@@ -97,17 +97,26 @@ def by_products(visible: Catalogue, settings: Settings, timings: Timings, export
 def generate_sources(root: Path, audience: Audience, timings: Timings | None = None, preview: Preview | None = None) -> Generated:
     """Validate and render the docs folder for one audience (for `mkdocs serve`: by-products go in the docs folder).
 
-    With a `preview` (while serving) the new catalogue goes to it before anything is rendered, shell pages are
-    rendered only the first time (afterwards on request, see serving.py), and exports are left out."""
+    With a `preview` (while serving), the new catalogue goes to the preview first, which renders matter pages on
+    request; after the first build, the renderer's pages and the by-products (no exports: a preview publishes no
+    data) are regenerated in the background, and the renderer picks up what changed when they are written."""
     timings = timings or Timings()
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
     visible = view(catalogue, audience)
-    first = preview is None or preview.catalogue is None
-    if preview is not None:
-        preview.update(visible, settings)
-    rendered: Rendered = timings.run("生成页面", render_site, visible, settings, audience, shells=first)
-    files = {**rendered.sources, **by_products(visible, settings, timings, exports=preview is None)}
+    if preview is None or preview.catalogue is None:
+        if preview is not None:
+            preview.update(visible, settings)
+        return _generate(root, audience, visible, settings, timings, shells=True, exports=preview is None)
+    preview.update(visible, settings)
+    preview.in_background(lambda: _generate(root, audience, visible, settings, Timings(), shells=False, exports=False))
+    return Generated(settings, [], [])
+
+
+def _generate(root: Path, audience: Audience, visible: Catalogue, settings: Settings, timings: Timings, shells: bool,
+              exports: bool) -> Generated:
+    rendered: Rendered = timings.run("生成页面", render_site, visible, settings, audience, shells=shells)
+    files = {**rendered.sources, **by_products(visible, settings, timings, exports=exports)}
     changed = timings.run("写入", write_tree, files, docs_dir(root, audience))
     return Generated(settings, rendered.pages, changed)
 

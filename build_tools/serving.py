@@ -3,13 +3,17 @@
 Saving a YAML file makes the server regenerate the docs folder and re-run the renderer, which at thousands of
 matters takes far longer than an editor wants to wait. Shell pages (render/shell.py) do not need the renderer,
 so the preview keeps the newest valid catalogue and renders a shell page the moment it is requested, if it is
-older than the content. Only the pages someone looks at are re-rendered, and each is the exact page a release
-build would publish. Nothing here knows MkDocs: the hook hands requests and builds to `Preview`.
+older than the content: each is the exact page a release build would publish. The renderer's own pages (lists,
+halls, departments) and the by-products are regenerated in the background; writing them makes the server
+rebuild once more, which then finds nothing new. Nothing here knows MkDocs: the hook hands requests and builds
+to `Preview`.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +21,8 @@ from .model import Audience, Catalogue
 from .render import render_shell_page
 from .render.shell import Shell, fill_shells, take_shells
 from .settings import Settings
+
+log = logging.getLogger("mkdocs.hooks.baike")
 
 
 @dataclass
@@ -30,12 +36,34 @@ class Preview:
     shells: dict[str, Shell] = field(default_factory=dict)
     _current: dict[str, int] = field(default_factory=dict)  # site path -> content version it was rendered from
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _next_job: Callable[[], object] | None = None
+    _worker: threading.Thread | None = None
 
     def update(self, catalogue: Catalogue, settings: Settings) -> None:
         """New valid content: every rendered shell page is out of date from now on."""
         with self._lock:
             self.catalogue, self.settings = catalogue, settings
             self.version += 1
+
+    def in_background(self, job: Callable[[], object]) -> None:
+        """Run `job` in a background thread; if one is running, run the newest job given meanwhile after it."""
+        with self._lock:
+            self._next_job = job
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._work, name="preview-regenerate", daemon=True)
+                self._worker.start()
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                job, self._next_job = self._next_job, None
+                if job is None:
+                    self._worker = None
+                    return
+            try:
+                job()
+            except Exception:  # the next save tries again; the served pages stay as they are
+                log.exception("后台重新生成页面失败")
 
     def built(self, site: Path, pages=None) -> None:
         """After the renderer ran: keep the shells it laid out; with `pages` (the first build) write them all."""

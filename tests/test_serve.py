@@ -58,8 +58,10 @@ def test_saving_a_matter_updates_the_served_page(tmp_path):
         _wait_for(url, lambda html: "完税证明" in html, 120)
         source = root / "matters" / "wanshui-zhengming.yaml"
         text = source.read_text(encoding="utf-8")
-        source.write_text(text.replace("\nsummary: ", "\nsummary: 【已更新】", 1), encoding="utf-8")
+        source.write_text(text.replace("\nsummary: ", "\nsummary: 【已更新】", 1).replace("\nname: ", "\nname: 新名", 1), encoding="utf-8")
         served = _wait_for(url, lambda html: "【已更新】" in html, 60)
+        # Lists the renderer lays out catch up in the background.
+        _wait_for(f"http://127.0.0.1:{port}/departments/swj/", lambda html: "新名开具个人完税证明" in html, 60)
         # The page rendered on request after the save is the page a full release build publishes.
         site = tmp_path / "full"
         build(root, Audience.PUBLIC, site)

@@ -23,6 +23,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pagefind.index import IndexConfig, PagefindIndex
@@ -143,11 +144,18 @@ def search_terms(catalogue: Catalogue, names: list[str]) -> str:
     separator) their words, folded forms and synonyms, cut with a dictionary of every live matter's names."""
     analyzer = _ANALYZERS.get(catalogue)
     if analyzer is None:
-        analyzer = _ANALYZERS[catalogue] = Analyzer(load_rules(), [
-            part for m in catalogue.live_matters() for name in (m.name, *m.popular_names) for part in name_parts(name)])
+        words = {part for m in catalogue.live_matters() for name in (m.name, *m.popular_names) for part in name_parts(name)}
+        analyzer = _ANALYZERS[catalogue] = _analyzer(frozenset(words))
     text = " ".join(names)
     words = dict.fromkeys([fold(n) for n in names if fold(n) != n] + analyzer.tokens(text) + analyzer.expansions(text))
     return "、".join(names) + _ADDED + " ".join(words)
+
+
+@lru_cache(maxsize=2)
+def _analyzer(words: frozenset[str]) -> Analyzer:
+    """Shared by catalogues with the same names: while previewing, most saves change no name, and loading jieba's
+    dictionary takes a second."""
+    return Analyzer(load_rules(), words)
 
 
 def lexicon(rules: Rules, chars: set[str], words: set[str], pages: list[MatterPage]) -> dict:
