@@ -3,6 +3,7 @@ working through renames, merges and cancellations."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ import pytest
 import yaml
 
 from build_tools.cli import main as cli
-from build_tools.qr.links import ErrorLevel, make_qr
+from build_tools.qr.links import ErrorLevel, make_qr, png
 from build_tools.qr.registry import REGISTRY, load_registry
 from build_tools.settings import load_settings
 from build_tools.validate import validate_tree
@@ -41,6 +42,16 @@ def test_every_png_decodes_to_its_short_url(site):
     for png in pngs:
         results = zxingcpp.read_barcodes(Image.open(png))
         assert [r.text for r in results] == [f"{settings.short_url_base.upper()}/Q/{png.stem}"], png.name
+
+
+def test_png_writer_gives_segno_s_bytes():
+    """links.png writes the PNG itself for speed; it must stay the image segno would write."""
+    for url in ("HTTPS://XC.EXAMPLE.GOV.CN/Q/M0001", "HTTPS://XC.EXAMPLE.GOV.CN/Q/M123456/WB05"):
+        for level in ErrorLevel:
+            qr = make_qr(url, level)
+            buffer = io.BytesIO()
+            qr.save(buffer, kind="png", scale=8, border=4)
+            assert png(qr) == buffer.getvalue(), (url, level)
 
 
 def test_codes_use_alphanumeric_mode_and_exact_error_level():
