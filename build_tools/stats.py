@@ -107,7 +107,8 @@ def compute(cat: Catalogue, today: dt.date) -> Statistics:
     def count(pred: Callable[[Matter], bool]) -> int:
         return sum(1 for m in live if pred(m))
 
-    depts = [(d.short_name, len(cat.matters_of(d)), url_of("department", d.id)) for d in cat.departments.values()]
+    per_department = Counter(m.authority.body for m in live)
+    depts = [(d.short_name, per_department[d.id], url_of("department", d.id)) for d in cat.departments.values()]
     hall_rows = sorted((_hall_row(cat, h) for h in cat.halls.values()), key=lambda h: -(h.own + h.shared))
     gaps = _gaps(live)
     types = Counter(m.matter_type for m in live)
