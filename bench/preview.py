@@ -4,19 +4,19 @@ served page until the change appears. Goal: ≤ 2 s at 5,000 matters.
     .venv/bin/python bench/preview.py --matters 5000
     .venv/bin/python bench/preview.py --matters 1000 --edits 2
 
-The server is the project's preview: `python -m mkdocs serve` on 127.0.0.1 with the project's hook
+The server is the project's preview: `python -m mkdocs serve --dirty` on 127.0.0.1 with the project's hook
 (build_tools/mkdocs_hooks.py), started in the synthetic tree exactly as `make serve` starts it in the repository
-(but through `python -m`, so the hook can import build_tools). One edit appends a marker to the summary of a matter;
-the latency is the time from the save to the first response of that matter's page that contains the marker.
+(but through `python -m`, so the hook can import build_tools). One edit appends a marker to the summary of a matter.
 
-Where the time goes, per edit, from the server's own log lines (stamped as they arrive) and the process tree:
-  watch     save -> "Building documentation"                 (file watcher and its debounce)
-  generate  -> the hook's "已重新生成 N 个页面源文件"          (on_config: validate, render, QR, write changed sources)
-  mkdocs    -> Pagefind starts                               (MkDocs reads, converts and writes every page)
-  pagefind  Pagefind process alive                           (on_post_build: index the whole site)
-  serve     "Documentation built" -> page with the marker     (server, poll)
-Then (unless --no-analyse) the hook's generate step is re-run in this process with publish.Timings, to split it
-into validate / render / QR / write.
+Two moments count, and the latency is the later of the two, measured from the save:
+  page      the first response of the matter's page that contains the marker (polled every 50 ms; the preview
+            renders a matter page on request from the newest valid content, build_tools/serving.py)
+  reload    the server's "Documentation built" line: live reload tells an open browser to reload the page now
+Also shown: watch (save -> "Building documentation", the file watcher), the number of builds one save set off
+(two: the save, then the background regeneration of lists and by-products writing into the docs folder) and when
+the last of them finished (lists up to date).
+Then (unless --no-analyse) what runs before the reload, and what runs in the background, is re-run in this process
+with publish.Timings.
 """
 
 from __future__ import annotations
@@ -58,8 +58,7 @@ def fetch(url: str, timeout: float = 10) -> str | None:
 
 
 class Server:
-    """`python -m mkdocs serve` in the tree; every output line is kept with the time it arrived, and a sampler
-    records when a Pagefind process runs under it."""
+    """`python -m mkdocs serve` in the tree; every output line is kept with the time it arrived."""
 
     def __init__(self, tree: Path, port: int, dirty: bool, log: Path):
         self.tree, self.port = tree, port
@@ -68,38 +67,15 @@ class Server:
             cmd.append("--dirty")
         self.log = open(log, "w", encoding="utf-8")
         self.lines: list[tuple[float, str]] = []
-        self.pagefind: list[tuple[float, float]] = []   # (start, end) of each Pagefind run seen
         self.proc = subprocess.Popen(cmd, cwd=tree, env=common.bench_env(BAIKE_AUDIENCE="public"), stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace", bufsize=1)
-        self._stop = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
-        threading.Thread(target=self._sample, daemon=True).start()
 
     def _read(self) -> None:
         for line in self.proc.stdout:
             self.lines.append((time.perf_counter(), line.rstrip("\n")))
             self.log.write(line)
             self.log.flush()
-
-    def _sample(self) -> None:
-        running_since = None
-        while not self._stop.is_set():
-            found = False
-            for pid in _descendants(self.proc.pid):
-                try:
-                    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-                except OSError:
-                    continue
-                if b"pagefind" in cmdline:
-                    found = True
-                    break
-            now = time.perf_counter()
-            if found and running_since is None:
-                running_since = now
-            elif not found and running_since is not None:
-                self.pagefind.append((running_since, now))
-                running_since = None
-            self._stop.wait(0.05)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}/{path}"
@@ -126,7 +102,6 @@ class Server:
             time.sleep(0.2)
 
     def stop(self) -> None:
-        self._stop.set()
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)   # mkdocs serve removes its temporary site folder on Ctrl-C
             try:
@@ -135,19 +110,6 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
-
-
-def _descendants(root: int) -> list[int]:
-    table = common._proc_table()
-    children: dict[int, list[int]] = {}
-    for pid, (ppid, _) in table.items():
-        children.setdefault(ppid, []).append(pid)
-    out, stack = [], list(children.get(root, ()))
-    while stack:
-        pid = stack.pop()
-        out.append(pid)
-        stack.extend(children.get(pid, ()))
-    return out
 
 
 def pick_matters(tree: Path, k: int) -> list[str]:
@@ -168,7 +130,7 @@ def edit_summary(path: Path, marker: str) -> bytes:
     return original
 
 
-def measure_edit(server: Server, tree: Path, matter: str, k: int, timeout: float, last: bool = False) -> dict:
+def measure_edit(server: Server, tree: Path, matter: str, k: int, timeout: float) -> dict:
     marker = f"预览测试标记{k}x{os.getpid()}x{int(time.time())}"
     path = tree / "matters" / f"{matter}.yaml"
     url = server.url(f"matters/{matter}/")
@@ -181,38 +143,33 @@ def measure_edit(server: Server, tree: Path, matter: str, k: int, timeout: float
             seen = time.perf_counter()
             break
         time.sleep(POLL_S)
-    if last:   # only see whether the save set off a second build (the hook's own writes are watched too)
-        deadline = time.perf_counter() + timeout
-        while server.first(r"Documentation built in", t0) is None and time.perf_counter() < deadline:
-            time.sleep(0.2)
-        time.sleep(5)
-    else:
-        server.wait_quiet(t0)
-    r = {"matter": matter, "latency": (seen - t0) if seen else None, "original": original, "path": path,
-         "builds": server.count(r"Building documentation", t0)}
-    start = server.first(r"Building documentation", t0)
-    generated = server.first(r"已重新生成", t0)
+    server.wait_quiet(t0)
     built = server.first(r"Documentation built in", t0)
-    pf = next(((a, b) for a, b in server.pagefind if a >= t0), None)
+    start = server.first(r"Building documentation", t0)
+    finished = [t for t, line in list(server.lines) if t >= t0 and "Documentation built in" in line]
+    r = {"matter": matter, "original": original, "path": path, "builds": server.count(r"Building documentation", t0),
+         "latency": (max(seen, built) - t0) if seen and built else None}
     r["phases"] = {
         "watch": (start - t0) if start else None,
-        "generate": (generated - start) if generated and start else None,
-        "mkdocs": (pf[0] - generated) if pf and generated else None,
-        "pagefind": (pf[1] - pf[0]) if pf else None,
-        "serve": max(0.0, seen - built) if seen and built else None,   # the page may be on disk a moment before the log line
+        "page": (seen - t0) if seen else None,
+        "reload": (built - t0) if built else None,
+        "lists": (finished[-1] - t0) if finished else None,
     }
-    built_line = next((line for t, line in server.lines if t >= t0 and "Documentation built in" in line), "")
-    r["built_line"] = built_line.strip()
     return r
 
 
 def analyse(tree: Path) -> dict[str, float]:
-    """The hook's generate step (publish.generate_sources) re-run here with per-stage timings."""
-    from build_tools.model import Audience
-    from build_tools.publish import Timings, generate_sources
+    """What a save runs before the reload (validation), and what the background regeneration runs."""
+    from build_tools.model import Audience, view
+    from build_tools.publish import Timings, by_products, load_catalogue
+    from build_tools.render import render_site
+    from build_tools.settings import load_settings
 
     timings = Timings()
-    generate_sources(tree, Audience.PUBLIC, timings)
+    catalogue = timings.run("校验（重载前）", load_catalogue, tree)
+    visible, settings = view(catalogue, Audience.PUBLIC), load_settings(tree)
+    timings.run("后台：列表等页面", render_site, visible, settings, Audience.PUBLIC, shells=False)
+    by_products(visible, settings, timings, exports=False)
     return timings.stages
 
 
@@ -221,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--matters", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--edits", type=int, default=1, help="edits to measure, one after another (default 1)")
-    parser.add_argument("--dirty", action="store_true", help="serve with mkdocs --dirty (rebuild only changed pages)")
+    parser.add_argument("--clean", action="store_true", help="serve without --dirty (MkDocs rebuilds every page it owns)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for the server and for each edit")
     parser.add_argument("--no-analyse", action="store_true", help="skip re-running the generate step with per-stage timings")
     args = parser.parse_args(argv)
@@ -234,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
           file=sys.stderr)
     matters = pick_matters(tree, args.edits)
     t_start = time.perf_counter()
-    server = Server(tree, port, args.dirty, log)
+    server = Server(tree, port, not args.clean, log)
     results = []
     try:
         first_page = server.url(f"matters/{matters[0]}/")
@@ -249,13 +206,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  server up (first full build) in {startup:.1f} s", file=sys.stderr)
         for k, matter in enumerate(matters, start=1):
             print(f"  edit {k}: matters/{matter}.yaml ...", file=sys.stderr)
-            results.append(measure_edit(server, tree, matter, k, args.timeout, last=k == len(matters)))
+            results.append(measure_edit(server, tree, matter, k, args.timeout))
     finally:
         server.stop()
         for r in results:   # put the tree back as it was (after the server is gone: no rebuild)
             r["path"].write_bytes(r["original"])
 
-    print(f"\n=== edit to preview, {args.matters} matters{' (mkdocs serve --dirty)' if args.dirty else ''}; "
+    print(f"\n=== edit to preview, {args.matters} matters{' (mkdocs serve, clean rebuilds)' if args.clean else ''}; "
           f"load average after: {common.load_average()} ===")
     print(f"  server start-up (first full build): {startup:.1f} s")
     for r in results:
@@ -265,11 +222,9 @@ def main(argv: list[str] | None = None) -> int:
               f"builds started by the one save: {r['builds']}")
         for name, sec in r["phases"].items():
             print(f"    {name:<9} {sec:7.2f} s" if sec is not None else f"    {name:<9}       ? (not seen in the log)")
-        if r["built_line"]:
-            print(f"    server log: {r['built_line']}")
     if not args.no_analyse:
         stages = analyse(tree)
-        print("  the hook's generate step re-run in-process (publish.Timings, nothing changed on disk):")
+        print("  re-run in-process (publish.Timings, nothing changed on disk):")
         for name, sec in stages.items():
             print(f"    {common.pad(name, 14)} {sec:7.2f} s")
     return 0

@@ -124,9 +124,9 @@ def _generate(root: Path, audience: Audience, visible: Catalogue, settings: Sett
 def build(root: Path, audience: Audience, out: Path, timings: Timings | None = None, booklets: bool = False) -> Timings:
     """Full build into `out`, replacing it only on success; with `booklets`, also every hall's booklet PDF.
 
-    Three processes share the work: the renderer (MkDocs) lays out the few pages it owns, Pagefind indexes, and
-    this one renders the shell pages, pours each into its shell as soon as the renderer has made the shells,
-    hands it to Pagefind, and then makes the by-products while Pagefind segments."""
+    Both cores work: the renderer (MkDocs, its own process) lays out the few pages it owns while this process
+    renders the shell pages, and pours each into its shell as soon as the renderer has made the shells; then
+    Pagefind (its own process) indexes while this one makes the by-products."""
     timings = timings or Timings()
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
@@ -143,6 +143,7 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
         pour = _Pour(staging, renderer, indexer, timings)
         timings.run("生成页面", lambda: [pour.add(page) for page in shell_pages(visible, settings, audience)])
         pour.close()
+        indexer.start()
         files = by_products(visible, settings, timings)
         timings.run("写入", _write_files, staging, files)
         add_to_sitemap(staging, settings.site_url, pour.urls)
@@ -162,7 +163,7 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
 
 
 class _Pour:
-    """Shell pages wait until the renderer has made the shells; then each is written and handed to the indexer."""
+    """Shell pages wait until the renderer has made the shells; then each is written and shown to the indexer."""
 
     def __init__(self, site: Path, renderer: _Renderer, indexer: SiteIndexer, timings: Timings):
         self.site, self.renderer, self.indexer, self.timings = site, renderer, indexer, timings

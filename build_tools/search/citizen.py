@@ -15,18 +15,15 @@ Filters (department, hall, audience) come from empty `data-pagefind-filter` span
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import concurrent.futures
 import html
 import json
 import re
-import threading
+import subprocess
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from pagefind.index import IndexConfig, PagefindIndex
 
 from weakref import WeakKeyDictionary
 
@@ -67,52 +64,44 @@ class MatterPage:
     names: list[str]
 
 
-#: Pages the renderer lays out and Pagefind should read from the built site (matter pages are fed from memory).
-RENDERER_PAGES = "{" + ",".join(sorted({url_of(kind, "x").split("/")[0] for kind in ("guide", "hall", "department", "sop")})) + "}/**/*.html"
+#: The pages Pagefind reads: those that can carry `data-pagefind-body` (not the short-link stubs, lists, exports).
+PAGES = "{" + ",".join(sorted({url_of(kind, "x").split("/")[0] for kind in ("matter", "guide", "hall", "department", "sop")})) + "}/**/*.html"
 
 
 class SiteIndexer:
-    """Pagefind's indexing service (its own process), fed matter pages the moment they are rendered, so that its
-    Chinese segmenting, the costliest part of indexing, runs on the other core while the build goes on. `finish`
-    adds the pages the renderer laid out, writes the index into the site, and the query lexicon beside it."""
+    """Citizen search for a built site. Matter pages are `add`ed as they are written, which collects what the
+    query lexicon needs; `start` runs Pagefind (the extended build, which segments Chinese; its own process, so
+    the build can go on beside it); `finish` waits for it and writes the lexicon."""
 
     def __init__(self, site: Path):
         self.site = site
         self._pages: list[MatterPage] = []
         self._chars: set[str] = set()
         self._bigrams: set[str] = set()
-        self._pending: list[concurrent.futures.Future] = []
-        self._loop = asyncio.new_event_loop()
-        threading.Thread(target=self._loop.run_forever, name="pagefind", daemon=True).start()
-        config: IndexConfig = {"force_language": "zh", "exclude_selectors": list(EXCLUDE), "output_path": str(site / "pagefind")}
-        self._index = PagefindIndex(config)
-        self._call(self._index.__aenter__())
-
-    def _call(self, coro):
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+        self._proc: subprocess.Popen | None = None
 
     def add(self, url: str, text: str) -> None:
-        """One matter page (a whole HTML document) at `url` ("/matters/x/"); returns at once."""
+        """A matter page (a whole HTML document) written at `url` ("/matters/x/")."""
         found = _TERMS.search(text)
         if not found:  # tombstones and moved pages carry no search terms and are not indexed
             return
         self._pages.append(MatterPage(url.strip("/").split("/")[-1], url, html.unescape(found[2]).split(_ADDED)[0].split("、")))
         self._chars.update(_HAN.findall(text))
         self._bigrams.update(_BIGRAM.findall(text))
-        self._pending.append(asyncio.run_coroutine_threadsafe(self._index.add_html_file(content=text, url=url), self._loop))
+
+    def start(self) -> None:
+        excluded = [arg for selector in EXCLUDE for arg in ("--exclude-selectors", selector)]
+        self._proc = subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(self.site), "--glob", PAGES,
+                                       "--force-language", "zh", *excluded, "--quiet"],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def finish(self) -> None:
-        """Index the renderer's pages, write the index and the lexicon; stop the service (also on failure)."""
-        try:
-            for future in self._pending:
-                future.result()
-            self._call(self._index.add_directory(str(self.site), glob=RENDERER_PAGES))
-            self._call(self._index.__aexit__(None, None, None))
-        except Exception as err:
-            self.close()
-            raise SearchIndexError(f"Pagefind 建立搜索索引失败：{err}") from err
-        finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._proc is None:
+            self.start()
+        assert self._proc is not None
+        out, err = self._proc.communicate()
+        if self._proc.returncode != 0:
+            raise SearchIndexError(err.strip() or out.strip())
         rules = load_rules()
         analyzer = Analyzer(rules, [part for p in self._pages for name in p.names for part in name_parts(name)])
         words = {b for b in self._bigrams if analyzer.in_dictionary(b)}
@@ -121,10 +110,10 @@ class SiteIndexer:
                                                     separators=(",", ":")), encoding="utf-8")
 
     def close(self) -> None:
-        """Stop the service without writing anything (a build that failed elsewhere)."""
-        if self._loop.is_running():
-            asyncio.run_coroutine_threadsafe(self._index.__aexit__(RuntimeError, None, None), self._loop).result()
-            self._loop.call_soon_threadsafe(self._loop.stop)
+        """Stop Pagefind if it runs (the build failed elsewhere)."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.communicate()
 
 
 def index_site(site: Path) -> None:
