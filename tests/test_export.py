@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 
 from build_tools.export import export_files
+from build_tools.export.spreadsheetml import Worksheet, workbook_bytes
 from build_tools.export.tables import MATTERS, SHEETS, headers, uncovered_fields
 from build_tools.model import Audience, view
 from build_tools.publish import build, load_catalogue
@@ -82,6 +83,7 @@ def test_every_schema_field_has_a_column():
 
 
 def test_matters_json_has_every_matter_with_url_and_short_code(files, catalogue):
+    assert files["api/matters.json"].count(b"\n") == 1, "compact: one line"
     data = json.loads(files["api/matters.json"])
     assert data["count"] == len(catalogue.matters) == len(data["matters"])
     for record in data["matters"]:
@@ -147,6 +149,23 @@ def test_csv_and_xlsx_have_one_row_per_matter_under_stable_chinese_headers(files
     assert len(materials) - 1 == sum(len(m.materials) for m in catalogue.matters.values())
     for sheet in SHEETS[1:]:
         assert f"api/catalogue.{sheet.slug}.csv" in files
+
+
+def test_workbook_reads_back_as_written():
+    """The XLSX is written directly (spreadsheetml.py), so read it back the way an editor's Excel would see it."""
+    rows = [["000201", 3, None, "=SUM(A1)", "第一行\n第二行", " 前后空格 "], ["000201", 0, "", "", "", "x"]]
+    sheet = Worksheet("表", ["编码", "数", "空", "公式", "多行", "空格"], rows, range(1, 4), {3: ("是", "否")})
+    data = workbook_bytes([sheet], dt.datetime(2026, 1, 2), "build_tools")
+    assert workbook_bytes([sheet], dt.datetime(2026, 1, 2), "build_tools") == data
+    ws = openpyxl.load_workbook(io.BytesIO(data))["表"]
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [["000201", 3, None, "=SUM(A1)", "第一行\n第二行", " 前后空格 "],
+                                                                           ["000201", 0, None, None, None, "x"]]
+    assert ws.cell(2, 4).data_type == "s", "text that looks like a formula stays text"
+    assert ws.freeze_panes == "A2" and all(c.font.b for c in ws[1])
+    assert ws.cell(2, 1).number_format == "@" and ws.column_dimensions["A"].number_format == "@" and ws.column_dimensions["D"].number_format == "General"
+    assert ws.cell(2, 5).alignment.wrap_text and not ws.cell(2, 1).alignment.wrap_text
+    assert [(str(v.sqref), v.formula1) for v in ws.data_validations.dataValidation] == [("C2:C1048576", '"是,否"')]
+    assert ws.column_dimensions["E"].width == 8 and ws.column_dimensions["F"].width == 2 * len(" 前后空格 ") + 2
 
 
 def test_exports_are_reproducible_byte_for_byte(project, files):

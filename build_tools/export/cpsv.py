@@ -8,6 +8,8 @@ complaint channels, steps) are simply not exported here; the JSON export has eve
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..model import Catalogue
 from ..render.text import plain
 from ..schema import Department, Matter
@@ -80,17 +82,18 @@ CONTEXT = {**_PREFIXES, **_TYPES, **_TERMS}
 _STATES = {"在办": "active", "暂停": "suspended", "取消": "cancelled", "合并": "merged", "下放": "delegated"}
 
 
-def cpsv_catalogue(catalogue: Catalogue, settings: Settings) -> dict:
+def cpsv_graph(catalogue: Catalogue, settings: Settings) -> Iterator[dict]:
+    """The nodes of the catalogue's `@graph` (the document is `{"@context": CONTEXT, "@graph": [...]}`), one at a
+    time, so that thousands of services are serialised without holding them all."""
     dataset = settings.site_url + "api/cpsv-ap.jsonld"
-    graph: list[dict] = [{
+    yield {
         "@id": dataset, "@type": "Dataset", "name": settings.site_name,
         "publisher": {"@type": "foaf:Agent", "foaf:name": settings.operator},
         "landingPage": settings.site_url, "language": _ZHO,
-    }]
-    graph += [_organisation(settings, d) for d in catalogue.departments.values()]
-    graph += [{"@id": f"{dataset}#status-{slug}", "@type": "Concept", "prefLabel": label} for label, slug in _STATES.items()]
-    graph += [_service(catalogue, settings, dataset, m) for m in catalogue.matters.values()]
-    return {"@context": CONTEXT, "@graph": graph}
+    }
+    yield from (_organisation(settings, d) for d in catalogue.departments.values())
+    yield from ({"@id": f"{dataset}#status-{slug}", "@type": "Concept", "prefLabel": label} for label, slug in _STATES.items())
+    yield from (_service(catalogue, settings, dataset, m) for m in catalogue.matters.values())
 
 
 def _organisation(settings: Settings, d: Department) -> dict:

@@ -14,84 +14,28 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.writer.excel import ExcelWriter
 
 from ..problems import Problem
+from .spreadsheetml import Worksheet, workbook_bytes
 from .tables import BY_NAME, MATTERS, SHEETS, Cell, Kind, Sheet, headers
 
 #: Where the documentation sheet of the template lives; the importer skips it.
 GUIDE_SHEET = "填写说明"
-_BOLD = Font(bold=True)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-class _FixedTimeZip(zipfile.ZipFile):
-    """openpyxl stamps every zip member with the current time; this keeps one fixed time instead."""
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        if isinstance(zinfo_or_arcname, str):
-            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=_ZIP_TIME)
-            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        """Worksheets arrive as temporary files, whose modification time would be stamped otherwise."""
-        with open(filename, "rb") as f:
-            self.writestr(arcname or Path(filename).name, f.read())
 
 
 def xlsx_bytes(tables: dict[Sheet, list[list[Cell]]], as_of: dt.date, guide: list[list[str]] | None = None) -> bytes:
     """One worksheet per sheet (header row, then the rows); `guide` rows, if any, become a first sheet that
     documents the columns. Every column is text-formatted so that codes typed later keep their leading zeros,
     and one-choice columns offer their allowed values as a drop-down list."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    if guide:
-        _fill(wb.create_sheet(GUIDE_SHEET), guide[0], guide[1:])
+    sheets = [Worksheet(GUIDE_SHEET, guide[0], guide[1:])] if guide else []
     for sheet, rows in tables.items():
-        ws = wb.create_sheet(sheet.name)
-        _fill(ws, headers(sheet), rows)
-        offset = 0 if sheet is MATTERS else 1
-        for i, column in enumerate(sheet.columns, start=1 + offset):
-            ws.column_dimensions[get_column_letter(i)].number_format = "@"
-            values = sheet.choices(column)
-            if values and sheet.kind(column) is not Kind.LIST:
-                check = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
-                check.add(f"{get_column_letter(i)}2:{get_column_letter(i)}1048576")
-                ws.add_data_validation(check)
-    moment = dt.datetime.combine(as_of, dt.time())
-    wb.properties.created = wb.properties.modified = moment
-    wb.properties.creator = "build_tools"
-    buffer = io.BytesIO()
-    with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    return buffer.getvalue()
-
-
-def _fill(ws, header: list[str], rows: list[list[Cell]]) -> None:
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = _BOLD
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            cell = ws.cell(r, c, value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text that starts with "=" stays text, never a formula
-                cell.number_format = "@"
-                if "\n" in value:
-                    cell.alignment = Alignment(wrap_text=True)
-    ws.freeze_panes = "A2"
-    longest = [0] * max(len(header), *(len(row) for row in rows), 0)
-    for row in [header, *rows]:
-        for i, value in enumerate(row):
-            longest[i] = max(longest[i], len(str(value or "").split("\n")[0]))
-    for i, length in enumerate(longest, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(8, min(50, 2 * length + 2))  # CJK characters are two columns wide
+        first = 1 if sheet is MATTERS else 2  # the other sheets start with the matter id
+        choices = {i: sheet.choices(c) for i, c in enumerate(sheet.columns, start=first) if sheet.kind(c) is not Kind.LIST}
+        sheets.append(Worksheet(sheet.name, headers(sheet), rows, range(first, first + len(sheet.columns)),
+                                {i: values for i, values in choices.items() if values}))
+    return workbook_bytes(sheets, dt.datetime.combine(as_of, dt.time()), creator="build_tools")
 
 
 def csv_files(stem: str, tables: dict[Sheet, list[list[Cell]]]) -> dict[str, bytes]:
@@ -101,7 +45,7 @@ def csv_files(stem: str, tables: dict[Sheet, list[list[Cell]]]) -> dict[str, byt
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(headers(sheet))
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        writer.writerows(rows)  # None is written as an empty field
         files[csv_name(stem, sheet)] = out.getvalue().encode("utf-8-sig")
     return files
 
