@@ -18,8 +18,20 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from build_tools.load import load_file
-from build_tools.load.yamlpos import MAX_BYTES, MAX_DEPTH, MAX_NODES, Document, _CoreResolver, decode, load_text
+from build_tools.load.yamlpos import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_NODES,
+    REGISTRY_MAX_BYTES,
+    REGISTRY_PATH,
+    Document,
+    _CoreResolver,
+    _Loader,
+    decode,
+    load_text,
+)
 from build_tools.problems import Problem
+from build_tools.qr.registry import REGISTRY, Entry, dump, load_registry
 
 from .conftest import REPO, SMALL_MATTER, pos
 
@@ -271,6 +283,29 @@ def test_size_message_shows_a_size_above_the_limit():
     _, problem = decode(P, b"x" * (MAX_BYTES + 1))
     shown, limit = map(int, re.findall(r"(\d+) 字节", problem.message))
     assert shown > limit
+
+
+def test_registry_has_room_for_a_city_scale_catalogue(tmp_path: Path):
+    """At 10,000 matters the registry has some 12,000 codes: 0.9 MB and 49,000 nodes (issue #7)."""
+    entries = {f"M{n:05d}": Entry(f"M{n:05d}", "matter", f"shixiang-{n}", dt.date(2026, 11, 1)) for n in range(1, 13_001)}
+    raw = dump(entries).encode("utf-8")
+    assert len(raw) > MAX_BYTES
+    (tmp_path / REGISTRY).parent.mkdir()
+    (tmp_path / REGISTRY).write_bytes(raw)
+    codes, _, problems = load_registry(tmp_path)
+    assert problems == [] and len(codes) == 13_000
+    doc, problems = load_text(f"origin/main:{REGISTRY.as_posix()}", raw.decode("utf-8"))  # as `codes check` reads it
+    assert problems == [] and len(doc.data["codes"]) == 13_000
+    # Content files keep their limits.
+    assert decode("matters/x.yaml", raw)[1].message.startswith("文件太大")
+    assert "内容展开后超过" in load_text("matters/x.yaml", raw.decode("utf-8"))[1][0].message
+
+
+def test_registry_size_limit():
+    assert REGISTRY_PATH == REGISTRY.as_posix()
+    _, problem = decode(REGISTRY_PATH, b"x" * (REGISTRY_MAX_BYTES + 1))
+    assert f"上限 {REGISTRY_MAX_BYTES} 字节，即 {REGISTRY_MAX_BYTES // 1024} KiB" in problem.message
+    assert decode(REGISTRY_PATH, b"a: " + b"x" * (REGISTRY_MAX_BYTES - 4) + b"\n")[1] is None
 
 
 @pytest.mark.parametrize(
@@ -639,9 +674,10 @@ def test_round_trip_of_safe_dump(data, allow_unicode, flow):
 # --- the builder against PyYAML's own composer ---------------------------------------------------------------
 
 
-class _ReferenceLoader(yaml.SafeLoader):
-    """PyYAML's recursive composer and constructor with the loader's YAML 1.2 scalar rules: the reference that the
-    event-stream builder must agree with wherever neither refuses the input."""
+class _ReferenceLoader(_Loader):
+    """PyYAML's recursive composer and constructor, on the same parser and with the loader's YAML 1.2 scalar rules:
+    the reference that the event-stream builder must agree with wherever neither refuses the input. (The pure
+    Python parser places some empty scalars one column off libyaml's.)"""
 
 
 _ReferenceLoader.yaml_implicit_resolvers = _CoreResolver.yaml_implicit_resolvers

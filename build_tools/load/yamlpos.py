@@ -22,6 +22,13 @@ MAX_BYTES = 512 * 1024
 MAX_DEPTH = 30
 MAX_NODES = 50_000
 
+#: `qr.registry.REGISTRY`: written by `codes assign` with a line (about 80 bytes, 4 nodes) per matter, SOP, guide
+#: and hall of the whole catalogue, so at 10,000 matters it is 0.9 MB and 49,000 nodes, past the limits meant for
+#: hand-written files. Its own limits leave room for about 200,000 objects.
+REGISTRY_PATH = "registry/codes.yaml"
+REGISTRY_MAX_BYTES = 16 * 1024 * 1024
+REGISTRY_MAX_NODES = 1_000_000
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -104,10 +111,19 @@ def _pos(mark: yaml.Mark) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
+def limits(path: str) -> tuple[int, int]:
+    """Bytes and nodes allowed in the file at `path`; `REV:registry/codes.yaml` (the registry at a git revision)
+    is the registry too."""
+    if path.rpartition(":")[2] == REGISTRY_PATH:
+        return REGISTRY_MAX_BYTES, REGISTRY_MAX_NODES
+    return MAX_BYTES, MAX_NODES
+
+
 def decode(path: str, raw: bytes) -> tuple[str | None, Problem | None]:
     """Bytes to text: UTF-8 (with or without BOM) only; name the encoding an editor used by mistake."""
-    if len(raw) > MAX_BYTES:
-        return None, Problem(path, 1, 1, f"文件太大（{len(raw)} 字节，上限 {MAX_BYTES} 字节，即 {MAX_BYTES // 1024} KiB）；请把内容拆成多个文件")
+    max_bytes = limits(path)[0]
+    if len(raw) > max_bytes:
+        return None, Problem(path, 1, 1, f"文件太大（{len(raw)} 字节，上限 {max_bytes} 字节，即 {max_bytes // 1024} KiB）；请把内容拆成多个文件")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -177,6 +193,7 @@ class _Builder:
 
     def __init__(self, doc: Document):
         self.doc = doc
+        self.max_nodes = limits(doc.path)[1]
         self.constructor = yaml.constructor.SafeConstructor()
 
     def fail(self, mark: yaml.Mark, message: str) -> _Stop:
@@ -184,7 +201,7 @@ class _Builder:
         return _Stop(Problem(self.doc.path, line, col, message))
 
     def build(self, events) -> Any:
-        values, keys = self.doc.values, self.doc.keys
+        values, keys, max_nodes = self.doc.values, self.doc.keys, self.max_nodes
         anchors: dict[str, tuple[Any, int]] = {}
         nodes = documents = 0
         root: Any = None
@@ -209,7 +226,7 @@ class _Builder:
                     keys[(*loc, key)] = (mark.line + 1, mark.column + 1)
                     continue
                 nodes += 1
-                if nodes > MAX_NODES:
+                if nodes > max_nodes:
                     raise self.too_many(mark)
                 value = event.value
                 if event.tag is not None or event.implicit[0] and value[:1] in _IMPLICIT:  # else plain text
@@ -229,7 +246,7 @@ class _Builder:
                 if len(stack) >= MAX_DEPTH:
                     raise self.fail(mark, f"嵌套太深（超过 {MAX_DEPTH} 层）；请检查缩进")
                 nodes += 1
-                if nodes > MAX_NODES:
+                if nodes > max_nodes:
                     raise self.too_many(mark)
                 if event.tag is not None:
                     self.check_tag(event)
@@ -241,7 +258,7 @@ class _Builder:
                     raise self.fail(mark, f"别名 *{event.anchor} 没有对应的锚点 &{event.anchor}")
                 value, size = anchors[event.anchor]
                 nodes += size
-                if nodes > MAX_NODES:
+                if nodes > max_nodes:
                     raise self.too_many(mark)
             elif cls is yaml.DocumentStartEvent:
                 documents += 1
@@ -270,7 +287,7 @@ class _Builder:
         return self.fail(mark, "字段名只能是文字；这里的字段名是列表或键值对，请检查缩进和冒号")
 
     def too_many(self, mark: yaml.Mark) -> _Stop:
-        return self.fail(mark, f"内容展开后超过 {MAX_NODES} 个节点（可能是别名“*”反复引用）；请直接写出内容，不要用锚点和别名")
+        return self.fail(mark, f"内容展开后超过 {self.max_nodes} 个节点（可能是别名“*”反复引用）；请直接写出内容，不要用锚点和别名")
 
     def check_tag(self, event) -> None:
         tag = getattr(event, "tag", None)
