@@ -11,12 +11,14 @@ A failed build raises and leaves the previously published site untouched, byte f
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from .export import export_files
 from .load.gitdates import git_file_dates
 from .model import Audience, Catalogue, build_catalogue, view
 from .problems import ContentError
-from .qr.files import short_link_files
+from .qr.files import image_codes, link_files, qr_image_files
 from .render import Rendered, make_environment, render_site, shell_pages, write_tree
 from .render.shell import Shell, ShellPage, take_shells
 from .render.sitemap import add_to_sitemap
@@ -85,9 +87,11 @@ class Generated:
     changed: list[str]
 
 
-def by_products(visible: Catalogue, settings: Settings, timings: Timings, exports: bool = True) -> dict[str, bytes]:
-    """Files published as they are: QR codes and short links, statistics CSV, exports."""
-    files = timings.run("二维码和短链接", short_link_files, visible, settings, make_environment())
+def by_products(visible: Catalogue, settings: Settings, timings: Timings, exports: bool = True, images: bool = True) -> dict[str, bytes]:
+    """Files published as they are: short links and (unless made elsewhere) QR images, statistics CSV, exports."""
+    files = timings.run("短链接", link_files, visible, settings, make_environment())
+    if images:
+        files.update(timings.run("二维码图片", qr_image_files, settings, image_codes(visible)))
     files.update(timings.run("统计", statistics_files, visible))
     if exports:
         files.update(timings.run("导出", export_files, visible, settings))
@@ -141,10 +145,15 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
         renderer = _Renderer(root, audience, staging)
         indexer = SiteIndexer(staging)
         pour = _Pour(staging, renderer, indexer, timings)
-        timings.run("生成页面", lambda: [pour.add(page) for page in shell_pages(visible, settings, audience)])
-        pour.close()
-        indexer.start()
-        files = by_products(visible, settings, timings)
+        with _helper(visible, settings, audience) as helper:
+            other_half = helper.submit(_shell_pages_part, 1, 2)
+            images = helper.submit(qr_image_files, settings, image_codes(visible))
+            timings.run("生成页面", lambda: [pour.add(page) for page in shell_pages(visible, settings, audience, part=(0, 2))])
+            timings.run("生成页面（另一进程）", lambda: [pour.add(page) for page in other_half.result()])
+            timings.run("写入", pour.close)
+            indexer.start()
+            files = by_products(visible, settings, timings, images=False)
+            files.update(timings.run("二维码图片（另一进程）", images.result))
         timings.run("写入", _write_files, staging, files)
         add_to_sitemap(staging, settings.site_url, pour.urls)
         timings.run("搜索索引", indexer.finish)
@@ -160,6 +169,22 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return timings
+
+
+#: What a forked helper process renders from: set just before the fork, so nothing has to be pickled over.
+_shared: tuple[Catalogue, Settings, Audience] | None = None
+
+
+def _helper(visible: Catalogue, settings: Settings, audience: Audience) -> ProcessPoolExecutor:
+    """One forked process for the second core: it inherits the catalogue instead of receiving a copy."""
+    global _shared
+    _shared = (visible, settings, audience)
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+
+
+def _shell_pages_part(k: int, n: int) -> list[ShellPage]:
+    assert _shared is not None
+    return list(shell_pages(*_shared, part=(k, n)))
 
 
 class _Pour:

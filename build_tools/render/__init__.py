@@ -86,13 +86,16 @@ def render_site(catalogue: Catalogue, settings: Settings, audience: Audience, to
     return out
 
 
-def shell_pages(catalogue: Catalogue, settings: Settings, audience: Audience, today: dt.date | None = None) -> Iterator[ShellPage]:
-    """The shell pages one by one, as render_site makes them: a build hands each on while the next renders."""
+def shell_pages(catalogue: Catalogue, settings: Settings, audience: Audience, today: dt.date | None = None,
+                part: tuple[int, int] = (0, 1)) -> Iterator[ShellPage]:
+    """The shell pages one by one, as render_site makes them: a build hands each on while the next renders.
+    `part=(k, n)` gives every n-th page from the k-th, so n processes can share the work."""
     env = make_environment()
     site = Site(catalogue, settings, audience)
     common = {"site": site, "settings": settings, "today": today or dt.date.today()}
-    for page in all_pages(site):
-        if page.shell:
+    k, n = part
+    for i, page in enumerate(p for p in all_pages(site) if p.shell):
+        if i % n == k:
             yield _shell_page(env, page, common)
 
 
