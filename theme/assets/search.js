@@ -36,11 +36,21 @@
         var pagefind = parts[0];
         return pagefind.options({ basePath: absolute(form.dataset.pagefind).pathname, baseUrl: absolute(form.dataset.root).pathname,
                                   noWorker: true, excerptLength: 36 })
-          .then(function () { return { pagefind: pagefind, lexicon: prepare(parts[1]) }; });
+          .then(function () { start(pagefind); return { pagefind: pagefind, lexicon: prepare(parts[1]) }; });
       });
       engine.catch(function () { engine = null; });
     }
     return engine;
+  }
+
+  /* Pagefind re-cuts every query with the browser's word breaker when the page language is Chinese, which would
+   * undo cut() below (低保 → 低 / 保, two prefix searches that each load an index chunk and match the start of
+   * hundreds of words). Started while the page says its language is undetermined, it searches our words as given
+   * (it still uses the one, Chinese, index). The language is restored at once: Pagefind reads it only here. */
+  function start(pagefind) {
+    var html = document.documentElement, lang = html.getAttribute("lang");
+    html.setAttribute("lang", "und");
+    try { pagefind.init(); } finally { html.setAttribute("lang", lang); }
   }
 
   function prepare(raw) {
