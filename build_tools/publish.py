@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,8 +50,14 @@ class Timings:
 
     stages: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
+    report: Callable[[str], None] | None = None  # progress lines for long builds (the CLI prints them)
+
+    def say(self, message: str) -> None:
+        if self.report:
+            self.report(f"[{time.perf_counter() - self.started:6.1f} 秒] {message}")
 
     def run(self, name: str, fn, *args, **kwargs):
+        self.say(name)
         start = time.perf_counter()
         try:
             return fn(*args, **kwargs)
@@ -135,7 +142,7 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
     visible = view(catalogue, audience)
-    sources: Rendered = timings.run("生成页面", render_site, visible, settings, audience, shells=False)
+    sources: Rendered = timings.run("生成列表等页面", render_site, visible, settings, audience, shells=False)
     timings.run("写入", write_tree, sources.sources, docs_dir(root, audience))
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -148,12 +155,12 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
         with _helper(visible, settings, audience) as helper:
             other_half = helper.submit(_shell_pages_part, 1, 2)
             images = helper.submit(qr_image_files, settings, image_codes(visible))
-            timings.run("生成页面", lambda: [pour.add(page) for page in shell_pages(visible, settings, audience, part=(0, 2))])
-            timings.run("生成页面（另一进程）", lambda: [pour.add(page) for page in other_half.result()])
+            timings.run("生成事项页面", lambda: [pour.add(page) for page in shell_pages(visible, settings, audience, part=(0, 2))])
+            timings.run("等待辅助进程：事项页面", lambda: [pour.add(page) for page in other_half.result()])
             timings.run("写入", pour.close)
             indexer.start()
             files = by_products(visible, settings, timings, images=False)
-            files.update(timings.run("二维码图片（另一进程）", images.result))
+            files.update(timings.run("等待辅助进程：二维码图片", images.result))
         timings.run("写入", _write_files, staging, files)
         add_to_sitemap(staging, settings.site_url, pour.urls)
         timings.run("搜索索引", indexer.finish)
@@ -222,6 +229,8 @@ class _Pour:
             url = page.path.removesuffix("index.html")
             self.indexer.add("/" + url, data.decode("utf-8"))
             self.urls.append(url)
+            if len(self.urls) % 1000 == 0:
+                self.timings.say(f"已写入 {len(self.urls)} 个事项页面")
         self.waiting.clear()
 
 

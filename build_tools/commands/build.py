@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..model import Audience
 from ..problems import ContentError
-from ..publish import RendererError, build
+from ..publish import RendererError, Timings, build
 from ..search.citizen import SearchIndexError
 
 HELP = "构建网站（公开版或工作人员版）；构建失败时保留原来的网站不动"
@@ -20,13 +20,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="public：公开版（默认，输出到 site/）；staff：工作人员版（输出到 site-staff/），含内部字段和内部 SOP")
     parser.add_argument("--out", type=Path, help="输出目录（默认 site/ 或 site-staff/）")
     parser.add_argument("--no-booklets", action="store_true", help="不生成各大厅的口袋书 PDF（快得多；大厅页上的下载链接会失效）")
+    parser.add_argument("--quiet", action="store_true", help="不逐步显示进度，只在最后报告各阶段用时")
 
 
 def run(args: argparse.Namespace) -> int:
     audience = Audience(args.audience)
     out = args.out or args.root / ("site" if audience is Audience.PUBLIC else "site-staff")
     try:
-        timings = build(args.root.resolve(), audience, out, booklets=not args.no_booklets)
+        progress = Timings(report=lambda line: print(line, file=sys.stderr, flush=True)) if not args.quiet else None
+        timings = build(args.root.resolve(), audience, out, progress, booklets=not args.no_booklets)
     except ContentError as err:
         for problem in err.problems:
             print(problem)
