@@ -227,7 +227,7 @@ class _Pour:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             url = page.path.removesuffix("index.html")
-            self.indexer.add("/" + url, data.decode("utf-8"))
+            self.indexer.add("/" + url, page.body)
             self.urls.append(url)
             if len(self.urls) % 1000 == 0:
                 self.timings.say(f"已写入 {len(self.urls)} 个事项页面")

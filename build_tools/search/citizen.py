@@ -36,8 +36,7 @@ from .analyzer import Analyzer, Rules, fold, load_rules, name_parts, t2s_chars
 #: followed by empty filter spans.
 _TERMS = re.compile(r"(<p [^>]*\bdata-bk-terms\b[^>]*>)([^<]*)")
 _ADDED = "\u2063"
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_BIGRAM = re.compile(r"(?=([\u3400-\u9fff]{2}))")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 #: Bloom filter of the two-character words the index knows: 8 bits a word and 5 hashes (about 2 % false positives).
 BITS_PER_WORD, HASHES = 8, 5
 #: Where the query-side lexicon is written, next to the search page.
@@ -76,18 +75,21 @@ class SiteIndexer:
     def __init__(self, site: Path):
         self.site = site
         self._pages: list[MatterPage] = []
+        self._runs: set[str] = set()  # runs of Chinese characters seen: pages repeat most of their wording
         self._chars: set[str] = set()
         self._bigrams: set[str] = set()
         self._proc: subprocess.Popen | None = None
 
     def add(self, url: str, text: str) -> None:
-        """A matter page (a whole HTML document) written at `url` ("/matters/x/")."""
+        """A matter page written at `url` ("/matters/x/"): its HTML, or just the content part of it."""
         found = _TERMS.search(text)
         if not found:  # tombstones and moved pages carry no search terms and are not indexed
             return
         self._pages.append(MatterPage(url.strip("/").split("/")[-1], url, html.unescape(found[2]).split(_ADDED)[0].split("、")))
-        self._chars.update(_HAN.findall(text))
-        self._bigrams.update(_BIGRAM.findall(text))
+        for run in set(_HAN_RUN.findall(text)) - self._runs:
+            self._runs.add(run)
+            self._chars.update(run)
+            self._bigrams.update(run[i:i + 2] for i in range(len(run) - 1))
 
     def start(self) -> None:
         excluded = [arg for selector in EXCLUDE for arg in ("--exclude-selectors", selector)]
