@@ -267,14 +267,20 @@ class RendererError(RuntimeError):
 
 
 def _swap(new: Path, out: Path) -> None:
-    """Replace `out` with `new` using renames only, so readers never see a half-written site."""
+    """Replace `out` with `new` using renames only, so readers never see a half-written site. The old site is
+    deleted by a detached `rm` (tens of thousands of files take seconds on a slow disk; nobody waits for it),
+    and leftovers of a deletion that was cut short go with it."""
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}-old-{os.getpid()}")
         out.rename(old)
     new.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    leftovers = [str(p) for p in out.parent.glob(f".{out.name}-old-*")]
+    if leftovers and os.name == "posix":
+        subprocess.Popen(["rm", "-rf", "--", *leftovers], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        for path in leftovers:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 __all__ = ["build", "generate_sources", "load_catalogue", "docs_dir", "Timings", "RendererError", "ENV_AUDIENCE", "ENV_PREGENERATED"]
