@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import itertools
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -44,7 +45,7 @@ _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 class Worksheet:
     name: str
     header: list[str]
-    rows: list[list[Cell]]
+    rows: Sequence[Sequence[Cell]]
     text_columns: range = range(0)  # 1-based numbers of the columns formatted as text
     choices: dict[int, tuple[str, ...]] = field(default_factory=dict)  # 1-based column -> its drop-down list
 

@@ -19,13 +19,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from ..problems import Problem
 from .spreadsheetml import Worksheet, workbook_bytes
-from .tables import BY_NAME, MATTERS, SHEETS, Cell, Kind, Sheet, headers
+from .tables import BY_NAME, MATTERS, SHEETS, Kind, Row, Sheet, headers
 
 #: Where the documentation sheet of the template lives; the importer skips it.
 GUIDE_SHEET = "填写说明"
 
 
-def xlsx_bytes(tables: dict[Sheet, list[list[Cell]]], as_of: dt.date, guide: list[list[str]] | None = None) -> bytes:
+def xlsx_bytes(tables: dict[Sheet, list[Row]], as_of: dt.date, guide: list[list[str]] | None = None) -> bytes:
     """One worksheet per sheet (header row, then the rows); `guide` rows, if any, become a first sheet that
     documents the columns. Every column is text-formatted so that codes typed later keep their leading zeros,
     and one-choice columns offer their allowed values as a drop-down list."""
@@ -38,7 +38,7 @@ def xlsx_bytes(tables: dict[Sheet, list[list[Cell]]], as_of: dt.date, guide: lis
     return workbook_bytes(sheets, dt.datetime.combine(as_of, dt.time()), creator="build_tools")
 
 
-def csv_files(stem: str, tables: dict[Sheet, list[list[Cell]]]) -> dict[str, bytes]:
+def csv_files(stem: str, tables: dict[Sheet, list[Row]]) -> dict[str, bytes]:
     """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
     files = {}
     for sheet, rows in tables.items():
