@@ -1,6 +1,7 @@
 """Citizen search on the built sample site: what the build writes for Pagefind (hidden search terms, filters, the
-query lexicon), and — in Debian's Chromium — the search page itself: relevance, traditional characters,
-filters, and nothing downloaded before the citizen searches."""
+query lexicon), the compact index made from Pagefind's (build_tools/search/compact.py), and — in Debian's
+Chromium — the search page itself: relevance, traditional characters, filters, and nothing downloaded before the
+citizen searches."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import gzip
 import http.server
 import json
 import re
+import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
+from build_tools.search import compact
 from build_tools.search.citizen import LEXICON, index_site
 
 from .support import build_copy
@@ -73,12 +76,64 @@ def test_lexicon_is_small_and_folds_what_the_site_uses(site):
     assert lexicon["bets"]["上户口"][0]["url"] == "/matters/chusheng-dengji/"
 
 
+def _index(site: Path) -> tuple[Path, dict]:
+    info = json.loads((site / LEXICON).read_text(encoding="utf-8"))["index"]
+    return site / LEXICON.parent / info["path"], info
+
+
+def _postings(site: Path, key: str) -> dict[str, int]:
+    """matter id (or URL) -> score for one key of the compact index."""
+    root, info = _index(site)
+    bucket = json.loads((root / "k" / f"{compact.fnv1a(key) % info['buckets']}.json").read_text(encoding="utf-8"))
+    out, page = {}, 0
+    entries = bucket.get(key, [])
+    for gap, score in zip(entries[::2], entries[1::2]):
+        page += gap
+        url = json.loads((root / "d" / f"{page}.json").read_text(encoding="utf-8"))["u"]
+        out[m[1] if (m := MATTER.search(url)) else url] = score
+    return out
+
+
+def test_compact_index_finds_words_by_their_first_characters(site):
+    assert compact.fnv1a("") == 0x811C9DC5 and compact.fnv1a("a") == 0xE40C292C  # FNV-1a test vectors, as in search.js
+    low = _postings(site, "低保")
+    assert max(low, key=low.get) == "zuidi-shenghuo-baozhang"
+    assert "chusheng-dengji" in _postings(site, "出生") and "chusheng-dengji" in _postings(site, "出")
+    assert not _postings(site, "示例路")  # hall addresses are not indexed, and keys are one or two characters
+
+
+def test_compact_index_documents_and_filters(site):
+    root, info = _index(site)
+    docs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((root / "d").iterdir(), key=lambda p: int(p.stem))]
+    birth = next(d for d in docs if d["u"] == "/matters/chusheng-dengji/")
+    assert birth["t"] == "出生登记（新生儿落户）" and birth["s"].startswith("父母一方为本市西城区户籍的新生儿")
+    assert birth["d"] == "北京市公安局西城分局"
+    assert "/matters/qiye-nianjian/" not in {d["u"] for d in docs}  # tombstones stay out
+    n = info["filters"]["department"].index("国家税务总局北京市西城区税务局")
+    page, members = 0, []
+    for gap in json.loads((root / "f" / "department" / f"{n}.json").read_text(encoding="utf-8")):
+        page += gap
+        members.append(docs[page])
+    assert members and all(d.get("d") == "国家税务总局北京市西城区税务局" for d in members)
+
+
+def test_compact_index_reads_only_the_pagefind_format_it_knows(site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site / "pagefind", copy / "pagefind")
+    entry = json.loads((copy / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    entry["version"] = "9.9.9"
+    (copy / "pagefind" / "pagefind-entry.json").write_text(json.dumps(entry), encoding="utf-8")
+    with pytest.raises(compact.CompactIndexError, match="9.9.9"):
+        compact.build(copy)
+
+
 def test_indexing_leaves_the_pages_as_rendered(site):
     page = site / "matters" / "chusheng-dengji" / "index.html"
     before = page.read_text(encoding="utf-8")
     assert "上户口" in before and "\u2063" in before  # the popular name, then the words added for search
     index_site(site)
     assert page.read_text(encoding="utf-8") == before
+    assert len(list((site / LEXICON.parent / "i").iterdir())) == 1  # the same index, not a second copy
 
 
 # --- in a browser -------------------------------------------------------------------------------------------------
@@ -144,15 +199,17 @@ def test_nothing_downloads_until_the_citizen_searches(browser, server):
     page = browser.new_page()
     page.goto(base + "search/")
     page.wait_for_load_state("networkidle")
-    assert not [p for p in sent if "/pagefind/" in p or p.endswith("lexicon.json")]
+    assert not [p for p in sent if "/pagefind/" in p or "/search/i/" in p or p.endswith("lexicon.json")]
     sent.clear()
     assert _search(page, "低保")[0] == "zuidi-shenghuo-baozhang"
     first = list(sent)
-    assert any(p.endswith("lexicon.json") for p in first) and any("/pagefind/pagefind.js" in p for p in first)
-    assert not [p for p in first if "pagefind-ui" in p or "pagefind-worker" in p]
+    assert any(p.endswith("lexicon.json") for p in first) and any("/search/i/" in p and "/k/" in p for p in first)
+    assert not [p for p in first if "/pagefind/" in p]  # Pagefind's own files are only the build's input
+    assert len([p for p in first if "/d/" in p]) <= 5  # a title and summary for each result shown
     sent.clear()
     _search(page, "低保 申请")
-    assert not [p for p in sent if p.endswith((".js", ".pagefind", ".json"))]
+    assert not [p for p in sent if p.endswith(".js") or "lexicon" in p or "/pagefind/" in p]
+    assert not [p for p in sent if "/k/" in p and p in first]  # key files come once
     page.close()
 
 

@@ -9,8 +9,10 @@ Pagefind cannot be told about synonyms or traditional characters, and it cuts Ch
   the matter's names, then their words, folded forms and synonyms (`search_terms`, called while rendering);
 - on the query side, `search/lexicon.json` gives the search page (theme/assets/search.js) what it needs to treat a
   query the same way: traditional → simplified for the characters the site uses, stop words, the two-character
-  words the pages contain, synonyms, best bets. It is about 7 KB gzipped and fetched only when a citizen searches.
-Filters (department, hall, audience) come from empty `data-pagefind-filter` spans in the same paragraph.
+  words the pages contain, synonyms, best bets, and where the index is. It is about 7 KB gzipped and fetched only
+  when a citizen searches.
+Filters (department, hall, audience) come from empty `data-pagefind-filter` spans in the same paragraph. The
+browser does not use Pagefind's own files: compact.py turns them into the smaller index search.js reads.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -92,10 +96,13 @@ class SiteIndexer:
             self._bigrams.update(run[i:i + 2] for i in range(len(run) - 1))
 
     def start(self) -> None:
+        """Pagefind, then compact.py over its output, in a process (group) of their own."""
         excluded = [arg for selector in EXCLUDE for arg in ("--exclude-selectors", selector)]
-        self._proc = subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(self.site), "--glob", PAGES,
+        package_parent = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
+        self._proc = subprocess.Popen([sys.executable, "-m", "build_tools.search.compact", str(self.site), "--glob", PAGES,
                                        "--force-language", "zh", *excluded, "--quiet"],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
 
     def finish(self) -> None:
         if self._proc is None:
@@ -104,17 +111,21 @@ class SiteIndexer:
         out, err = self._proc.communicate()
         if self._proc.returncode != 0:
             raise SearchIndexError(err.strip() or out.strip())
+        index = json.loads(out)
         rules = load_rules()
         analyzer = Analyzer(rules, [part for p in self._pages for name in p.names for part in name_parts(name)])
         words = {b for b in self._bigrams if analyzer.in_dictionary(b)}
         (self.site / LEXICON).parent.mkdir(parents=True, exist_ok=True)
-        (self.site / LEXICON).write_text(json.dumps(lexicon(rules, self._chars, words, self._pages), ensure_ascii=False,
+        (self.site / LEXICON).write_text(json.dumps(lexicon(rules, self._chars, words, self._pages, index), ensure_ascii=False,
                                                     separators=(",", ":")), encoding="utf-8")
 
     def close(self) -> None:
-        """Stop Pagefind if it runs (the build failed elsewhere)."""
+        """Stop Pagefind and compact.py if they run (the build failed elsewhere)."""
         if self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             self._proc.communicate()
 
 
@@ -149,17 +160,17 @@ def _analyzer(words: frozenset[str]) -> Analyzer:
     return Analyzer(load_rules(), words)
 
 
-def lexicon(rules: Rules, chars: set[str], words: set[str], pages: list[MatterPage]) -> dict:
+def lexicon(rules: Rules, chars: set[str], words: set[str], pages: list[MatterPage], index: dict | None = None) -> dict:
     """What the search page needs to cut a query the way the index cut the pages: traditional → simplified for the
     characters the site uses (a pair string, two characters per mapping), stop words, the two-character words
-    the pages contain (a Bloom filter), synonym groups and best bets."""
+    the pages contain (a Bloom filter), synonym groups and best bets; and where compact.py put the index."""
     used = chars | {c for g in rules.synonyms for w in g for c in w}
     t2s = "".join(t + s for t, s in sorted(t2s_chars().items()) if s in used and len(t) == 1)
     by_id = {p.id: p for p in pages}
     bets = {phrase: [{"url": by_id[i].url, "title": by_id[i].names[0]} for i in ids if i in by_id]
             for phrase, ids in rules.best_bets.items()}
     return {"t2s": t2s, "stop": sorted(rules.stopwords), "words": bloom(words), "synonyms": [sorted(g) for g in rules.synonyms],
-            "bets": {k: v for k, v in bets.items() if v}}
+            "bets": {k: v for k, v in bets.items() if v}, "index": index}
 
 
 def bloom(words: set[str]) -> dict:

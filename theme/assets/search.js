@@ -1,13 +1,16 @@
-/* Citizen search page: our own small form over Pagefind's JS API (no Pagefind UI bundle).
+/* Citizen search page: our own small form over the compact index build_tools/search/compact.py writes from
+ * Pagefind's (no Pagefind UI, no Pagefind WebAssembly: the budget is 150 KB for the first query at 5,000 matters).
  *
  * Nothing is downloaded until the citizen types or submits a search. The query is then treated the way the
  * build treated the pages (build_tools/search/citizen.py writes search/lexicon.json for this):
  *  - folded: full-width → half-width, lower case, traditional → simplified;
  *  - stop words dropped (请问、怎么、需要 …), so a question finds the same pages as its keywords;
  *  - cut into the two-character words the index knows (a Bloom filter of them), because the browser's own word
- *    breaker splits 注销 into 注 / 销 and Pagefind only matches word prefixes;
- *  - every word searched on its own and the results merged (pages matching more words first), so one word that
+ *    breaker splits 注销 into 注 / 销 and the index matches the start of words;
+ *  - every word looked up on its own and the results merged (pages matching more words first), so one word that
  *    is mistyped or missing from a page does not empty the list; synonyms are added when few pages match.
+ * A word's pages and scores are in one small key file (k/<FNV-1a hash mod buckets>.json), a result's title and
+ * summary in d/<page>.json, a filter value's pages in f/<filter>/<n>.json: each fetched once, when needed.
  */
 (function () {
   "use strict";
@@ -22,35 +25,74 @@
   var HAN = /[\u3400-\u9fff]/;
   var engine = null;
   var ranked = [];
+  var index = null;
   var shownUrls = {};
   var generation = 0;
+  /* Score share kept when a two-character word is not in the index and its first character stands in for it. */
+  var FALLBACK = 0.5;
 
   function absolute(path) { return new URL(path, location.href); }
 
+  /* The lexicon says where this build's index is; it is revalidated so that a new build is never mixed with an old
+   * one (the index lives in a folder named after its contents). */
   function load() {
     if (!engine) {
-      engine = Promise.all([
-        import(absolute(form.dataset.pagefind + "pagefind.js").href),
-        fetch(form.dataset.lexicon).then(function (r) { return r.json(); })
-      ]).then(function (parts) {
-        var pagefind = parts[0];
-        return pagefind.options({ basePath: absolute(form.dataset.pagefind).pathname, baseUrl: absolute(form.dataset.root).pathname,
-                                  noWorker: true, excerptLength: 36 })
-          .then(function () { start(pagefind); return { pagefind: pagefind, lexicon: prepare(parts[1]) }; });
+      var url = absolute(form.dataset.lexicon);
+      engine = fetch(url.href, { cache: "no-cache" }).then(function (r) {
+        if (!r.ok) throw new Error("lexicon " + r.status);
+        return r.json();
+      }).then(function (raw) {
+        return { lexicon: prepare(raw), index: { base: new URL(raw.index.path, url), buckets: raw.index.buckets,
+                                                 filters: raw.index.filters, files: {} } };
       });
       engine.catch(function () { engine = null; });
     }
     return engine;
   }
 
-  /* Pagefind re-cuts every query with the browser's word breaker when the page language is Chinese, which would
-   * undo cut() below (低保 → 低 / 保, two prefix searches that each load an index chunk and match the start of
-   * hundreds of words). Started while the page says its language is undetermined, it searches our words as given
-   * (it still uses the one, Chinese, index). The language is restored at once: Pagefind reads it only here. */
-  function start(pagefind) {
-    var html = document.documentElement, lang = html.getAttribute("lang");
-    html.setAttribute("lang", "und");
-    try { pagefind.init(); } finally { html.setAttribute("lang", lang); }
+  function file(index, rel) {
+    if (!index.files[rel]) {
+      index.files[rel] = fetch(new URL(rel, index.base).href).then(function (r) {
+        if (!r.ok) throw new Error(rel + " " + r.status);
+        return r.json();
+      });
+      index.files[rel].catch(function () { delete index.files[rel]; });
+    }
+    return index.files[rel];
+  }
+
+  /* page → score of one word: the word's entry in its key file ([page, score, page gap, score, …]); a
+   * two-character word missing from the index stands for its first character, at a lower score. */
+  function postings(index, word) {
+    return file(index, "k/" + fnv(word, 2166136261) % index.buckets + ".json").then(function (bucket) {
+      var list = bucket[word];
+      if (!list && word.length === 2 && HAN.test(word)) {
+        return postings(index, word.charAt(0)).then(function (pages) {
+          pages.forEach(function (score, page) { pages.set(page, score * FALLBACK); });
+          return pages;
+        });
+      }
+      var pages = new Map(), page = 0;
+      for (var i = 0; list && i + 1 < list.length; i += 2) { page += list[i]; pages.set(page, list[i + 1]); }
+      return pages;
+    });
+  }
+
+  /* The pages every chosen filter value allows (null: no filter chosen). */
+  function allowed(index, filters) {
+    var names = Object.keys(filters);
+    if (!names.length) return Promise.resolve(null);
+    return Promise.all(names.map(function (name) {
+      var n = (index.filters[name] || []).indexOf(filters[name]);
+      if (n < 0) return Promise.resolve(new Set());
+      return file(index, "f/" + name + "/" + n + ".json").then(function (gaps) {
+        var pages = new Set(), page = 0;
+        gaps.forEach(function (gap) { page += gap; pages.add(page); });
+        return pages;
+      });
+    })).then(function (sets) {
+      return sets.reduce(function (a, b) { return new Set(Array.from(a).filter(function (p) { return b.has(p); })); });
+    });
   }
 
   function prepare(raw) {
@@ -134,23 +176,26 @@
     return extra;
   }
 
-  /* Search every word on its own; a page's score is its summed Pagefind score times the share of the query
-   * (by characters) it matched, squared: pages with all the words come first. */
-  function merged(pagefind, words, filters) {
-    return Promise.all(words.map(function (w) { return pagefind.search(w, { filters: filters }); })).then(function (answers) {
+  /* Look every word up on its own; a page's score is its summed score times the share of the query (by
+   * characters) it matched, squared: pages with all the words come first. */
+  function merged(index, words, filters) {
+    return Promise.all([allowed(index, filters)].concat(words.map(function (w) { return postings(index, w); }))).then(function (all) {
+      var pass = all[0], answers = all.slice(1);
       var total = words.reduce(function (n, w) { return n + w.length; }, 0);
-      var pages = {};
+      var pages = new Map();
       answers.forEach(function (answer, i) {
-        (answer ? answer.results : []).forEach(function (r) {
-          var p = pages[r.id] || (pages[r.id] = { result: r, score: 0, matched: 0 });
-          p.score += r.score;
+        answer.forEach(function (score, page) {
+          if (pass && !pass.has(page)) return;
+          var p = pages.get(page) || { page: page, score: 0, matched: 0 };
+          p.score += score;
           p.matched += words[i].length;
+          pages.set(page, p);
         });
       });
-      return Object.keys(pages).map(function (id) {
-        var p = pages[id], share = p.matched / total;
-        return { result: p.result, score: p.score * share * share };
-      }).sort(function (a, b) { return b.score - a.score; });
+      return Array.from(pages.values()).map(function (p) {
+        var share = p.matched / total;
+        return { page: p.page, score: p.score * share * share };
+      }).sort(function (a, b) { return b.score - a.score || a.page - b.page; });
     });
   }
 
@@ -173,22 +218,24 @@
       var lex = e.lexicon, folded = fold(lex, query), words = terms(lex, folded);
       var long = words.filter(function (w) { return w.length > 1; });
       if (!words.length) { finish(mine, query, 0, "请写出要办的事，例如：营业执照、上户口。"); return null; }
-      /* First the words of two characters only: each word costs an index chunk (about 20 KB) and a single
-       * character matches the start of too many words to say much. When that finds few pages, every word and
+      /* First the words of two characters only: a single character matches the start of too many words to say
+       * much (and its key file is among the largest). When that finds few pages, every word and
        * the synonyms of the query's words join in. */
       var first = long.length ? long : words;
-      return merged(e.pagefind, first, filters).then(function (found) {
+      return merged(e.index, first, filters).then(function (found) {
         if (found.length >= 3) return found;
         var wider = words.concat(synonymTerms(lex, folded, words));
-        return wider.length > first.length ? merged(e.pagefind, wider, filters) : found;
+        return wider.length > first.length ? merged(e.index, wider, filters) : found;
       }).then(function (found) {
         if (mine !== generation) return null;
         ranked = found.slice();
+        index = e.index;
         var bets = bestBets(lex, folded, filters);
         bets.forEach(function (b) { shownUrls[b.url] = true; list.appendChild(item(b.url, b.title, null, "推荐")); });
         return showMore(mine).then(function () { finish(mine, query, found.length + bets.length); });
       });
     }).catch(function () {
+      engine = null;  /* the next search reads the lexicon again: a new build may have replaced the index */
       if (mine === generation) finish(mine, query, 0, "搜索暂时用不了，请稍后再试，或拨打 12345 咨询。");
     });
   }
@@ -202,15 +249,16 @@
     return out.map(function (b) { return { url: absolute(form.dataset.root + b.url.replace(/^\//, "")).pathname, title: b.title }; });
   }
 
-  /* Fragments (title, URL, excerpt) are fetched only for the results being shown, PAGE at a time. */
+  /* Titles and summaries are fetched only for the results being shown, PAGE at a time. */
   function showMore(mine) {
     var next = ranked.splice(0, PAGE);
-    return Promise.all(next.map(function (r) { return r.result.data(); })).then(function (pages) {
+    return Promise.all(next.map(function (r) { return file(index, "d/" + r.page + ".json"); })).then(function (docs) {
       if (mine !== generation) return;
-      pages.forEach(function (d) {
-        if (shownUrls[d.url]) return;
-        shownUrls[d.url] = true;
-        list.appendChild(item(d.url, d.meta.title, d.meta.summary || d.excerpt, d.filters && d.filters.department && d.filters.department[0]));
+      docs.forEach(function (d) {
+        var url = absolute(form.dataset.root + d.u.replace(/^\//, "")).pathname;
+        if (shownUrls[url]) return;
+        shownUrls[url] = true;
+        list.appendChild(item(url, d.t, d.s, d.d));
       });
       more.hidden = ranked.length === 0;
     });
@@ -233,8 +281,8 @@
     return li;
   }
 
-  /* A matter's one-line summary (plain text), or Pagefind's excerpt of another page: HTML with <mark>, of which
-   * only the text and the marks are kept. */
+  /* A matter's one-line summary or the opening words of another page (plain text; any <mark> is kept as a mark,
+   * any other markup as its text). */
   function excerptNode(html) {
     var template = document.createElement("template");
     template.innerHTML = html;
