@@ -4,12 +4,14 @@ working through renames, merges and cancellations."""
 from __future__ import annotations
 
 import io
+import random
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import segno
 import yaml
 
 from build_tools.cli import main as cli
@@ -42,6 +44,19 @@ def test_every_png_decodes_to_its_short_url(site):
     for png in pngs:
         results = zxingcpp.read_barcodes(Image.open(png))
         assert [r.text for r in results] == [f"{settings.short_url_base.upper()}/Q/{png.stem}"], png.name
+
+
+def test_make_qr_gives_the_symbol_segno_chooses():
+    """make_qr works out segno's choice of mask itself (qr/masks.py): symbol for symbol, it must be segno's."""
+    rng = random.Random(7)
+    alphanumeric = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+    urls = [f"HTTPS://XC.EXAMPLE.GOV.CN/Q/{kind}{n:04d}" for kind in "MSGH" for n in range(0, 10000, 199)]
+    urls += ["".join(rng.choice(alphanumeric) for _ in range(rng.randint(20, 150))) for _ in range(50)]
+    urls += ["https://example.gov.cn/" + "".join(rng.choice("abc/-_7") for _ in range(rng.randint(1, 60))) for _ in range(20)]
+    for url in urls:
+        for level in ErrorLevel:
+            ours, segnos = make_qr(url, level), segno.make_qr(url, error=level.value, boost_error=False)
+            assert (ours.mask, ours.matrix) == (segnos.mask, segnos.matrix), (url, level)
 
 
 def test_png_writer_gives_segno_s_bytes():

@@ -1,8 +1,8 @@
 """Static by-products of the codes: redirect stubs, QR images, and 301 rules for servers the district runs.
 
-The QR images cost far more than the rest (segno spends about 2 ms choosing the mask of each symbol, one image
-pair per matter), so they are a separate pure function of plain inputs: a build can draw them in a worker
-process while the pages are rendered. `short_link_files` is both halves together.
+The QR images cost far more than the rest (about 1 ms a matter for the symbol and its two images), so they are a
+separate pure function of plain inputs: a build can draw them in a worker process while the pages are rendered.
+`short_link_files` is both halves together.
 """
 
 from __future__ import annotations
