@@ -15,7 +15,7 @@ import segno
 import yaml
 
 from build_tools.cli import main as cli
-from build_tools.qr.links import ErrorLevel, make_qr, png
+from build_tools.qr.links import ErrorLevel, make_qr, png, svg
 from build_tools.qr.registry import REGISTRY, load_registry
 from build_tools.settings import load_settings
 from build_tools.validate import validate_tree
@@ -59,14 +59,15 @@ def test_make_qr_gives_the_symbol_segno_chooses():
             assert (ours.mask, ours.matrix) == (segnos.mask, segnos.matrix), (url, level)
 
 
-def test_png_writer_gives_segno_s_bytes():
-    """links.png writes the PNG itself for speed; it must stay the image segno would write."""
-    for url in ("HTTPS://XC.EXAMPLE.GOV.CN/Q/M0001", "HTTPS://XC.EXAMPLE.GOV.CN/Q/M123456/WB05"):
+def test_image_writers_give_segno_s_bytes():
+    """links.png and links.svg write the images themselves for speed; they must stay the files segno would write."""
+    for url in ("HTTPS://XC.EXAMPLE.GOV.CN/Q/M0001", "HTTPS://XC.EXAMPLE.GOV.CN/Q/M123456/WB05", "HTTPS://XC.EXAMPLE.GOV.CN/Q/" + "7" * 90):
         for level in ErrorLevel:
             qr = make_qr(url, level)
-            buffer = io.BytesIO()
-            qr.save(buffer, kind="png", scale=8, border=4)
-            assert png(qr) == buffer.getvalue(), (url, level)
+            for write, kind, options in ((png, "png", {"scale": 8}), (svg, "svg", {"scale": 4, "xmldecl": False, "title": "二维码"})):
+                buffer = io.BytesIO()
+                qr.save(buffer, kind=kind, border=4, **options)
+                assert write(qr) == buffer.getvalue(), (url, level, kind)
 
 
 def test_codes_use_alphanumeric_mode_and_exact_error_level():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+import re
 import struct
 import zlib
 from dataclasses import dataclass
@@ -76,11 +76,23 @@ def make_qr(url: str, level: ErrorLevel = ErrorLevel.M) -> segno.QRCode:
     return qr if best == qr.mask else segno.make_qr(url, error=level.value, boost_error=False, mask=best)
 
 
-def svg(qr: segno.QRCode, module_px: int = 4) -> bytes:
-    """Vector image for print; quiet zone 4 modules (ISO minimum)."""
-    buf = io.BytesIO()
-    qr.save(buf, kind="svg", scale=module_px, border=4, xmldecl=False, title="二维码")
-    return buf.getvalue()
+_DARK_RUNS = re.compile(rb"\x01+")
+
+
+def svg(qr: segno.QRCode) -> bytes:
+    """Vector image for the page and print: 4 px a module, quiet zone 4 modules (ISO minimum), one stroked line
+    per run of dark modules. The same bytes as segno's SVG writer (a test compares them), written from the runs
+    directly: segno's writer took as long as the symbol itself."""
+    moves, x, y = [], 0, 0.0  # where the pen is: the end of the last line drawn
+    for row_number, row in enumerate(qr.matrix):
+        line_y = row_number + 4.5  # the middle of the row, quiet zone included
+        for run in _DARK_RUNS.finditer(row):
+            start, dy = run.start() + 4, line_y - y
+            moves.append(f"{'m' if moves else 'M'}{start - x} {int(dy) if dy == int(dy) else dy}h{run.end() - run.start()}")
+            x, y = run.end() + 4, line_y
+    size = (len(qr.matrix) + 8) * 4
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" class="segno"><title>二维码</title>'
+            f'<path transform="scale(4)" class="qrline" stroke="#000" d="{"".join(moves)}"/></svg>\n').encode("utf-8")
 
 
 #: Module value -> PNG pixel byte: 8 pixels a module, so one module is exactly one byte of a 1-bit scanline
