@@ -4,11 +4,13 @@ query download, and staff search latency at 10,000 matters. Prints figures; asse
     .venv/bin/python bench/search.py                              # citizen site 5,000 matters, staff 10,000
     .venv/bin/python bench/search.py --citizen 1000 --staff 2000  # quicker
     .venv/bin/python bench/search.py --citizen 0                  # staff search only
+    .venv/bin/python bench/search.py --site bench/out/search-synth-5000/site --staff 0  # measure a built site again
 
-Citizen: `python -m build_tools synth` writes the tree, `python -m build_tools build` builds it (Pagefind
-included). The site is served on 127.0.0.1 the way a production server would (gzip for HTML, CSS, JS and JSON;
-Pagefind's own files are already gzip), and Debian's Chromium opens the search page and runs two queries; the
-server counts the bytes of every response, so "transferred" means bytes on the wire.
+Citizen: `python -m build_tools synth` writes the tree, `python -m build_tools build --no-booklets` builds it
+(Pagefind and the compact index made from its output included). The site is served on 127.0.0.1 the way a
+production server would (gzip for HTML, CSS, JS and JSON, which is what the search index is), and Debian's
+Chromium opens the search page and runs two queries; the server counts the bytes of every response, so
+"transferred" means bytes on the wire.
 
 Staff: a 10,000-matter catalogue is cloned in process from the validated sample (a synth tree that size trips the
 loader's 512 KiB file limit on registry/codes.yaml) and indexed with `build_tools.search.staff.build_index`;
@@ -39,6 +41,7 @@ from build_tools.model import Audience, Catalogue  # noqa: E402
 from build_tools.publish import load_catalogue  # noqa: E402
 from build_tools.qr.registry import Entry  # noqa: E402
 from build_tools.search.citizen import LEXICON  # noqa: E402
+from build_tools.search.compact import INDEX_DIR  # noqa: E402
 from build_tools.search.staff import StaffIndex, build_index  # noqa: E402
 from build_tools.settings import load_settings  # noqa: E402
 from build_tools.synth import DISTRICTS, ISSUED, STREETS  # noqa: E402
@@ -102,15 +105,23 @@ def serve(site: Path, traffic: Traffic) -> http.server.ThreadingHTTPServer:
     return httpd
 
 
-def bundle_size(site: Path) -> dict[str, tuple[int, int]]:
-    """Files and bytes of the Pagefind bundle by kind, plus the lexicon."""
-    kinds: dict[str, tuple[int, int]] = {}
+def bundle_size(site: Path) -> dict[str, tuple[int, int, int]]:
+    """Files, bytes and gzip bytes of what the search page may download (the compact index by kind, the
+    lexicon), and of Pagefind's output, which the build reads and the browser does not."""
+    kinds: dict[str, tuple[int, int, int]] = {}
+
+    def add(kind: str, path: Path) -> None:
+        n, size, packed = kinds.get(kind, (0, 0, 0))
+        data = path.read_bytes()
+        kinds[kind] = (n + 1, size + len(data), packed + len(gzip.compress(data, 6)))
+
+    for path in (site / INDEX_DIR).rglob("*.json"):
+        add(f"index {path.relative_to(site / INDEX_DIR).parts[1]}/", path)
+    add("lexicon.json", site / LEXICON)
     for path in (site / "pagefind").rglob("*"):
         if path.is_file():
-            kind = path.parent.name if path.parent.name in ("index", "fragment", "filter") else path.suffix or path.name
-            n, size = kinds.get(kind, (0, 0))
-            kinds[kind] = (n + 1, size + path.stat().st_size)
-    kinds["lexicon.json"] = (1, (site / LEXICON).stat().st_size)
+            n, size, packed = kinds.get("Pagefind's output (not downloaded)", (0, 0, 0))
+            kinds["Pagefind's output (not downloaded)"] = (n + 1, size + path.stat().st_size, packed + path.stat().st_size)
     return kinds
 
 
@@ -119,15 +130,21 @@ def citizen(n: int) -> None:
     tree = common.OUT / f"search-synth-{n}"
     common.clear(tree)  # a tree of its own, written from scratch: no files left from other sizes or versions
     common.synth_tree(n, dest=tree)
-    run = common.measure([str(common.VENV_PYTHON), "-m", "build_tools", "build", "--root", str(tree), "--out", str(tree / "site")],
-                         cwd=common.REPO, sample=False).check()
-    site = tree / "site"
+    # The hall booklet PDFs say nothing about search and take most of the time and memory at this size.
+    run = common.measure([str(common.VENV_PYTHON), "-m", "build_tools", "build", "--root", str(tree), "--out", str(tree / "site"),
+                          "--no-booklets"], cwd=common.REPO, sample=False).check()
     print(f"build: {run.wall:.0f} s wall (load average {common.load_average()})")
+    measure(tree / "site")
+
+
+def measure(site: Path) -> None:
+    """Index size of a built site, then what the search page downloads before and for two queries."""
     sizes = bundle_size(site)
-    total = sum(b for _, b in sizes.values())
-    print(f"index size: {common.human(total)} in {sum(f for f, _ in sizes.values())} files")
-    for kind, (files, size) in sorted(sizes.items(), key=lambda kv: -kv[1][1]):
-        print(f"  {common.pad(kind, 16)} {files:>6} files  {common.human(size):>10}")
+    served = {k: v for k, v in sizes.items() if "not downloaded" not in k}
+    print(f"index size (what the search page may download): {common.human(sum(v[1] for v in served.values()))}"
+          f" ({common.human(sum(v[2] for v in served.values()))} gzip) in {sum(v[0] for v in served.values())} files")
+    for kind, (files, size, packed) in sorted(sizes.items(), key=lambda kv: -kv[1][1]):
+        print(f"  {common.pad(kind, 36)} {files:>6} files  {common.human(size):>10}  ({common.human(packed)} gzip)")
     traffic = Traffic()
     httpd = serve(site, traffic)
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
@@ -164,6 +181,9 @@ def report(label: str, sent: list[tuple[str, int]], budget: int | None = None) -
         key = path.split("?")[0]
         if "/pagefind/" in key:
             key = "pagefind/" + (key.split("/pagefind/")[1].split("/")[0] if key.count("/") > 2 else key.rsplit("/", 1)[1])
+        elif "/search/i/" in key:
+            part = key.split("/search/i/")[1].split("/")[1]  # "<id>/k/12.json" -> "k"
+            key = {"k": "index k/ (key files)", "d": "index d/ (results)"}.get(part, "index f/ (filters)")
         groups.setdefault(key, []).append(size)
     for key, sizes in sorted(groups.items(), key=lambda kv: -sum(kv[1])):
         print(f"  {common.pad(key, 44)} {len(sizes):>3} × {common.human(sum(sizes) / len(sizes)):>9} = {common.human(sum(sizes)):>9}")
@@ -227,8 +247,12 @@ def main() -> None:
     parser.add_argument("--citizen", type=int, default=5000, metavar="N", help="matters in the citizen site (0: skip)")
     parser.add_argument("--staff", type=int, default=10000, metavar="N", help="matters in the staff index (0: skip)")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds of staff queries (after one warm-up)")
+    parser.add_argument("--site", type=Path, metavar="DIR", help="measure this built site instead of building one (no --citizen)")
     args = parser.parse_args()
-    if args.citizen:
+    if args.site:
+        print(f"== citizen search, built site {args.site} ==")
+        measure(args.site)
+    elif args.citizen:
         citizen(args.citizen)
     if args.staff:
         staff(args.staff, args.rounds)
