@@ -47,11 +47,11 @@ class _Shape:
     def __init__(self, version: int):
         n = self.n = encoder.calc_matrix_size(version)
         self.width = n + _GAP
-        layout = encoder.make_matrix(n, n)
+        reserved, unreserved = encoder.make_matrix(n, n), encoder.make_matrix(n, n, reserve_regions=False)
+        later = [[reserved[i][j] != unreserved[i][j] for j in range(n)] for i in range(n)]
+        layout = [bytearray(row) for row in reserved]
         encoder.add_finder_patterns(layout, n, n)
         encoder.add_alignment_patterns(layout, n, n)
-        unreserved = encoder.make_matrix(n, n, reserve_regions=False)
-        later = [[layout[i][j] == 0x0 and unreserved[i][j] == 0x2 for j in range(n)] for i in range(n)]
         self.keep = _packed([[int(not x) for x in row] for row in later])
         self.masks = [_packed([[int(layout[i][j] == 0x2 and invert(i, j)) for j in range(n)] for i in range(n)]) for invert in _MASKS]
         self.line = self._each_line("1" * n)  # every module
