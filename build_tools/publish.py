@@ -11,6 +11,7 @@ A failed build raises and leaves the previously published site untouched, byte f
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import shutil
@@ -135,13 +136,23 @@ def _generate(root: Path, audience: Audience, visible: Catalogue, settings: Sett
 def build(root: Path, audience: Audience, out: Path, timings: Timings | None = None, booklets: bool = False) -> Timings:
     """Full build into `out`, replacing it only on success; with `booklets`, also every hall's booklet PDF.
 
-    Both cores work: the renderer (MkDocs, its own process) lays out the few pages it owns while this process
-    renders the shell pages, and pours each into its shell as soon as the renderer has made the shells; then
-    Pagefind (its own process) indexes while this one makes the by-products."""
+    Both cores work: the renderer (MkDocs, its own process) lays out the few pages it owns while this process and
+    a forked helper render the matter pages (half each); this process pours each into its shell as soon as the
+    renderer has made the shells. Then Pagefind (its own process) indexes while the helper draws the QR images and
+    writes the exports, and this process writes the short links and statistics."""
     timings = timings or Timings()
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
     visible = view(catalogue, audience)
+    gc.freeze()  # the catalogue lives to the end: later collections need not walk its million objects again
+    try:
+        return _build(root, audience, out, visible, settings, timings, booklets)
+    finally:
+        gc.unfreeze()
+
+
+def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settings: Settings, timings: Timings,
+           booklets: bool) -> Timings:
     sources: Rendered = timings.run("生成列表等页面", render_site, visible, settings, audience, shells=False)
     timings.run("写入", write_tree, sources.sources, docs_dir(root, audience))
     out = out.resolve()
@@ -158,9 +169,11 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
             timings.run("生成事项页面", lambda: [pour.add(page) for page in shell_pages(visible, settings, audience, part=(0, 2))])
             timings.run("等待辅助进程：事项页面", lambda: [pour.add(page) for page in other_half.result()])
             timings.run("写入", pour.close)
+            exports = helper.submit(_write_exports, staging)  # the renderer is done: nothing empties the folder now
             indexer.start()
-            files = by_products(visible, settings, timings, images=False)
+            files = by_products(visible, settings, timings, images=False, exports=False)
             files.update(timings.run("等待辅助进程：二维码图片", images.result))
+            timings.run("等待辅助进程：导出", exports.result)
         timings.run("写入", _write_files, staging, files)
         add_to_sitemap(staging, settings.site_url, pour.urls)
         timings.run("搜索索引", indexer.finish)
@@ -192,6 +205,13 @@ def _helper(visible: Catalogue, settings: Settings, audience: Audience) -> Proce
 def _shell_pages_part(k: int, n: int) -> list[ShellPage]:
     assert _shared is not None
     return list(shell_pages(*_shared, part=(k, n)))
+
+
+def _write_exports(site: Path) -> None:
+    """Exports written by the helper itself: 30 KB a matter is not worth sending back."""
+    assert _shared is not None
+    visible, settings, _ = _shared
+    _write_files(site, export_files(visible, settings))
 
 
 class _Pour:
