@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import pickle
 import re
 import time
 from pathlib import Path
@@ -17,7 +18,8 @@ import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from build_tools.load import load_file
+from build_tools import synth
+from build_tools.load import load_file, load_tree
 from build_tools.load.yamlpos import (
     MAX_BYTES,
     MAX_DEPTH,
@@ -343,6 +345,39 @@ def test_control_character_is_reported_not_raised():
     doc, problems = load_text(P, "a: 1\nb: x\x00y\n")
     assert doc is None and len(problems) == 1
     assert problems[0].message == "这里有不能出现的控制字符（看不见的特殊字符），请删掉"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Parsing in worker processes
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_worker_processes_load_what_one_process_loads(tmp_path: Path):
+    """A big tree is parsed by worker processes (issue #7): documents, positions and problems must not show it."""
+    root = tmp_path / "tree"
+    synth.write(root, 40, seed=0, link_tools=False)
+    (root / "matters" / "duplicate.yaml").write_text("id: a\nname: x\nname: y\n", encoding="utf-8")
+    (root / "matters" / "gbk.yaml").write_bytes("# 中文\nid: a\n".encode("gbk"))
+    (root / "guides" / "tab.yaml").write_text("a:\n\tb: 1\n", encoding="utf-8")
+    (root / "sop" / "old.yml").write_text("id: b\n", encoding="utf-8")
+    alone, workers = load_tree(root, workers=1), load_tree(root, workers=2)
+    assert len(alone.problems) == 4 and workers.problems == alone.problems
+    first = workers.documents["matter"][0][0]
+    assert first._values is None  # positions stay behind in the worker ...
+    assert first.problem(("name",), "m") == alone.documents["matter"][0][0].problem(("name",), "m")  # ... until asked for
+    assert workers.documents == alone.documents
+
+
+def test_positions_are_worked_out_when_first_asked_for():
+    doc, _ = load_text(P, POSITIONS_TEXT)
+    assert doc._values is None and doc._keys is None
+    assert doc.position(("nested", "inner")) == (7, 10)
+    again = pickle.loads(pickle.dumps(doc))
+    assert again._values is None and again._keys is None  # a pickled document carries its text, not its positions
+    assert again == doc and again.keys == doc.keys
+    built = Document(P, {"a": 1}, {(): (1, 1)}, {("a",): (1, 1)})  # made in memory, as the spreadsheet import does
+    assert vars(pickle.loads(pickle.dumps(built))) == vars(built)
+    assert Document(P, {"a": 1}).position(("a",)) == (1, 1)
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gc
 import re
+import weakref
 
 import pytest
 import yaml
@@ -110,6 +112,23 @@ def test_valid_sop_and_guide_have_no_problems(content_tree: ContentTree):
     assert result.problems == []
     assert set(result.parsed.sops) == {"qiye-dangan-chaxun-shouce"}
     assert set(result.parsed.guides) == {"kaiban-qiye"}
+
+
+class _Cycle:
+    def __init__(self):
+        self.me = self
+
+
+def test_validation_leaves_garbage_collection_as_it_was(content_tree: ContentTree):
+    """Validation pauses the cyclic collector (issue #7): it must be back on after, and still collect everything."""
+    assert gc.isenabled()
+    node = _Cycle()
+    cycle = weakref.ref(node)
+    content_tree.validate()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    del node
+    gc.collect()
+    assert cycle() is None
 
 
 def test_related_and_successor_that_exist_are_fine(content_tree: ContentTree):

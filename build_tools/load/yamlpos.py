@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -17,6 +16,7 @@ import yaml
 from ..problems import Problem
 
 Loc = tuple[str | int, ...]
+Positions = dict[Loc, tuple[int, int]]
 
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 30
@@ -77,14 +77,50 @@ _SYNTAX_HINTS = {
 }
 
 
-@dataclass
 class Document:
-    """One parsed YAML file: its data plus the line and column of every key and value (1-based)."""
+    """One parsed YAML file: its data plus the line and column of every key and value (1-based).
 
-    path: str
-    data: Any
-    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    A document parsed from text records no positions until they are first asked for: then it parses its text
+    again. Only a problem needs them, and recording two positions per node made loading a fifth slower. For the
+    same reason a pickled document (one that comes back from a worker process) carries its text, not its positions.
+    """
+
+    def __init__(self, path: str, data: Any, values: Positions | None = None, keys: Positions | None = None, text: str | None = None):
+        self.path, self.data, self.text = path, data, text
+        if text is None:  # made in memory: there is no text to find positions in
+            values, keys = {} if values is None else values, {} if keys is None else keys
+        self._values, self._keys = values, keys
+
+    @property
+    def values(self) -> Positions:
+        if self._values is None:
+            self._locate()
+        return self._values  # type: ignore[return-value]
+
+    @property
+    def keys(self) -> Positions:
+        if self._keys is None:
+            self._locate()
+        return self._keys  # type: ignore[return-value]
+
+    def _locate(self) -> None:
+        self._values, self._keys = {}, {}
+        _parse(self.path, self.text, (self._values, self._keys))  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return (self.path, self.data, self.values, self.keys) == (other.path, other.data, other.values, other.keys)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Document({self.path!r}, {self.data!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        if self.text is None:
+            return self.__dict__
+        return {**self.__dict__, "_values": None, "_keys": None}
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Position of the value (or key) at `loc`, or of its closest parent that exists."""
@@ -105,6 +141,10 @@ class Document:
 class _Stop(Exception):
     def __init__(self, problem: Problem):
         self.problem = problem
+
+
+class _Unlocated(Exception):
+    """The problem's message needs positions that were not recorded (the line of the first of two equal keys)."""
 
 
 def _pos(mark: yaml.Mark) -> tuple[int, int]:
@@ -150,11 +190,8 @@ def _guess_encoding(raw: bytes) -> str:
 
 def load_text(path: str, text: str) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML text; return the document, or None and the problem that stopped parsing."""
-    doc = Document(path, None)
-    parser = None
     try:
-        parser = _Loader(text)
-        doc.data = _Builder(doc).build(iter(parser.get_event, None))  # None: past the end of the stream
+        data = _parse(path, text)
     except _Stop as stop:
         return None, [stop.problem]
     except yaml.MarkedYAMLError as err:
@@ -165,15 +202,23 @@ def load_text(path: str, text: str) -> tuple[Document | None, list[Problem]]:
             return None, [Problem(path, 1, 1, f"YAML 无法读取：{err}")]
         line, col = text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
         return None, [Problem(path, line, col, "这里有不能出现的控制字符（看不见的特殊字符），请删掉")]
-    finally:
-        if parser is not None:
-            parser.dispose()
-    if doc.data is None:
+    if data is None:
         return None, [Problem(path, 1, 1, "文件是空的；请按模板填写内容，或删除这个文件")]
-    if not isinstance(doc.data, dict):
-        kind = "列表" if isinstance(doc.data, list) else "一段文字"
+    if not isinstance(data, dict):
+        kind = "列表" if isinstance(data, list) else "一段文字"
         return None, [Problem(path, 1, 1, f"文件最外层应该是“字段名: 内容”的形式，现在是{kind}")]
-    return doc, []
+    return Document(path, data, text=text), []
+
+
+def _parse(path: str, text: str, positions: tuple[Positions, Positions] | None = None) -> Any:
+    """The data of `text`; positions of values and keys are recorded into `positions` if given."""
+    parser = _Loader(text)
+    try:
+        return _Builder(path, positions).build(iter(parser.get_event, None))  # None: past the end of the stream
+    except _Unlocated:
+        return _parse(path, text, ({}, {}))
+    finally:
+        parser.dispose()
 
 
 def _syntax_problem(path: str, err: yaml.MarkedYAMLError) -> Problem:
@@ -191,22 +236,24 @@ class _Builder:
     variables and dispatches on the event's class instead of calling a method per event.
     """
 
-    def __init__(self, doc: Document):
-        self.doc = doc
-        self.max_nodes = limits(doc.path)[1]
+    def __init__(self, path: str, positions: tuple[Positions, Positions] | None):
+        self.path, self.positions = path, positions
+        self.max_nodes = limits(path)[1]
         self.constructor = yaml.constructor.SafeConstructor()
 
-    def fail(self, mark: yaml.Mark, message: str) -> _Stop:
-        line, col = _pos(mark)
-        return _Stop(Problem(self.doc.path, line, col, message))
+    def fail(self, event: yaml.Event, message: str) -> _Stop:
+        line, col = _pos(event.start_mark)
+        return _Stop(Problem(self.path, line, col, message))
 
     def build(self, events) -> Any:
-        values, keys, max_nodes = self.doc.values, self.doc.keys, self.max_nodes
+        values, keys = self.positions or (None, None)
+        max_nodes = self.max_nodes
         anchors: dict[str, tuple[Any, int]] = {}
         nodes = documents = 0
         root: Any = None
         # The collection being filled: the container (None outside the root), whether it is a mapping, its
-        # location, and the key waiting for its value (None while the next scalar is a key).
+        # location (kept only while recording positions), and the key waiting for its value (None while the next
+        # scalar is a key).
         container: Any = None
         is_map = False
         loc: Loc = ()
@@ -215,19 +262,21 @@ class _Builder:
         stack: list[tuple[Any, bool, Loc, str | None, int]] = []
         for event in events:
             cls = event.__class__
-            mark = event.start_mark
             if cls is _SCALAR:
                 if is_map and key is None:
                     key = event.value
                     if key in container:
-                        raise self.fail(mark, f"字段“{key}”重复了（第 {keys[(*loc, key)][0]} 行已经写过）；YAML 只会保留后一个，请删掉其中一个")
+                        if keys is None:
+                            raise _Unlocated
+                        raise self.fail(event, f"字段“{key}”重复了（第 {keys[(*loc, key)][0]} 行已经写过）；YAML 只会保留后一个，请删掉其中一个")
                     if key == "":
-                        raise self.fail(mark, "字段名是空的")
-                    keys[(*loc, key)] = (mark.line + 1, mark.column + 1)
+                        raise self.fail(event, "字段名是空的")
+                    if keys is not None:
+                        keys[(*loc, key)] = _pos(event.start_mark)
                     continue
                 nodes += 1
                 if nodes > max_nodes:
-                    raise self.too_many(mark)
+                    raise self.too_many(event)
                 value = event.value
                 if event.tag is not None or event.implicit[0] and value[:1] in _IMPLICIT:  # else plain text
                     value = self.scalar(event)
@@ -242,62 +291,63 @@ class _Builder:
                 continue
             elif cls is _MAP_START or cls is _SEQ_START:
                 if is_map and key is None:
-                    raise self.not_a_key(mark)
+                    raise self.not_a_key(event)
                 if len(stack) >= MAX_DEPTH:
-                    raise self.fail(mark, f"嵌套太深（超过 {MAX_DEPTH} 层）；请检查缩进")
+                    raise self.fail(event, f"嵌套太深（超过 {MAX_DEPTH} 层）；请检查缩进")
                 nodes += 1
                 if nodes > max_nodes:
-                    raise self.too_many(mark)
+                    raise self.too_many(event)
                 if event.tag is not None:
                     self.check_tag(event)
                 value = {} if cls is _MAP_START else []
             elif cls is yaml.AliasEvent:
                 if is_map and key is None:
-                    raise self.not_a_key(mark)
+                    raise self.not_a_key(event)
                 if event.anchor not in anchors:
-                    raise self.fail(mark, f"别名 *{event.anchor} 没有对应的锚点 &{event.anchor}")
+                    raise self.fail(event, f"别名 *{event.anchor} 没有对应的锚点 &{event.anchor}")
                 value, size = anchors[event.anchor]
                 nodes += size
                 if nodes > max_nodes:
-                    raise self.too_many(mark)
+                    raise self.too_many(event)
             elif cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise self.fail(mark, "一个文件只能有一个 YAML 文档；请删掉多余的“---”，或把内容拆成两个文件")
+                    raise self.fail(event, "一个文件只能有一个 YAML 文档；请删掉多余的“---”，或把内容拆成两个文件")
                 continue
             else:  # start and end of the stream, end of the document
                 continue
+            if values is not None:
+                child: Loc = () if container is None else (*loc, key) if is_map else (*loc, len(container))
+                values[child] = _pos(event.start_mark)
             if container is None:
-                child: Loc = ()
                 root = value
             elif is_map:
-                child = (*loc, key)
                 container[key] = value
                 key = None
             else:
-                child = (*loc, len(container))
                 container.append(value)
-            values[child] = (mark.line + 1, mark.column + 1)
             if cls is _MAP_START or cls is _SEQ_START:
                 stack.append((container, is_map, loc, event.anchor, nodes - 1))
-                container, is_map, loc = value, cls is _MAP_START, child
+                container, is_map = value, cls is _MAP_START
+                if values is not None:
+                    loc = child
         return root
 
-    def not_a_key(self, mark: yaml.Mark) -> _Stop:
-        return self.fail(mark, "字段名只能是文字；这里的字段名是列表或键值对，请检查缩进和冒号")
+    def not_a_key(self, event: yaml.Event) -> _Stop:
+        return self.fail(event, "字段名只能是文字；这里的字段名是列表或键值对，请检查缩进和冒号")
 
-    def too_many(self, mark: yaml.Mark) -> _Stop:
-        return self.fail(mark, f"内容展开后超过 {self.max_nodes} 个节点（可能是别名“*”反复引用）；请直接写出内容，不要用锚点和别名")
+    def too_many(self, event: yaml.Event) -> _Stop:
+        return self.fail(event, f"内容展开后超过 {self.max_nodes} 个节点（可能是别名“*”反复引用）；请直接写出内容，不要用锚点和别名")
 
     def check_tag(self, event) -> None:
         tag = getattr(event, "tag", None)
         if not tag or tag == "!":
             return
         if tag not in _SAFE_TAGS:
-            raise self.fail(event.start_mark, f"不支持 YAML 标签 {tag}；请删掉它，直接写内容")
+            raise self.fail(event, f"不支持 YAML 标签 {tag}；请删掉它，直接写内容")
         is_collection = tag in (_MAP_TAG, _SEQ_TAG)
         if is_collection != (not isinstance(event, yaml.ScalarEvent)) or (tag == _MAP_TAG) != isinstance(event, yaml.MappingStartEvent) and is_collection:
-            raise self.fail(event.start_mark, f"标签 {tag} 与内容的类型不符；请删掉这个标签")
+            raise self.fail(event, f"标签 {tag} 与内容的类型不符；请删掉这个标签")
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:
         """A scalar that may be more than plain text: explicitly tagged, or plain with a core-schema first character."""
@@ -305,10 +355,12 @@ class _Builder:
         explicit = bool(tag) and tag != "!"
         if explicit:
             self.check_tag(event)
-        elif event.implicit[0]:
-            tag = next((t for t, pattern in _IMPLICIT.get(text[:1], ()) if pattern.match(text)), _STR_TAG)
         else:
             tag = _STR_TAG
+            for candidate, pattern in _IMPLICIT.get(text[:1], ()) if event.implicit[0] else ():
+                if pattern.match(text):
+                    tag = candidate
+                    break
         if tag == _STR_TAG:
             return text
         try:
@@ -317,4 +369,4 @@ class _Builder:
             return _CONSTRUCT[tag](text)
         except Exception:  # noqa: BLE001 - PyYAML raises KeyError, IndexError ... for explicit tags on bad text
             kind = _KIND_WORDS.get(tag.rsplit(":", 1)[-1], "值")
-            raise self.fail(event.start_mark, f"“{text[:40]}”不是合法的{kind}{_KIND_HINTS.get(kind, '；请改正，或删掉前面的标签')}") from None
+            raise self.fail(event, f"“{text[:40]}”不是合法的{kind}{_KIND_HINTS.get(kind, '；请改正，或删掉前面的标签')}") from None
