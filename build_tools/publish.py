@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .booklet import booklet_files
 from .export import export_files
+from .load import FileCache
 from .load.gitdates import git_file_dates
 from .model import Audience, Catalogue, build_catalogue, view
 from .problems import ContentError
@@ -78,8 +79,8 @@ def docs_dir(root: Path, audience: Audience) -> Path:
     return root / "generated" / audience.value
 
 
-def load_catalogue(root: Path, today: dt.date | None = None) -> Catalogue:
-    result = validate_tree(root, today)
+def load_catalogue(root: Path, today: dt.date | None = None, cache: FileCache | None = None) -> Catalogue:
+    result = validate_tree(root, today, cache)
     if not result.ok:
         raise ContentError(result.problems)
     return build_catalogue(result.parsed, git_file_dates(root))
@@ -114,8 +115,8 @@ def generate_sources(root: Path, audience: Audience, timings: Timings | None = N
     data) are regenerated in the background, and the renderer picks up what changed when they are written."""
     timings = timings or Timings()
     settings = load_settings(root)
-    catalogue = timings.run("校验", load_catalogue, root)
-    visible = view(catalogue, audience)
+    catalogue = timings.run("校验", load_catalogue, root, None, preview.files if preview else None)
+    visible = view(catalogue, audience, preview.stripped if preview else None)
     if preview is None or preview.catalogue is None:
         if preview is not None:
             preview.update(visible, settings)

@@ -12,11 +12,13 @@ to `Preview`.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .load import FileCache
 from .model import Audience, Catalogue
 from .render import render_shell_page
 from .render.shell import Shell, fill_shells, take_shells
@@ -33,6 +35,8 @@ class Preview:
     catalogue: Catalogue | None = None
     settings: Settings | None = None
     version: int = 0
+    files: FileCache = field(default_factory=FileCache)  # parsed and checked files, reused while unchanged
+    stripped: dict = field(default_factory=dict)  # public views of objects, reused while the object is the same
     shells: dict[str, Shell] = field(default_factory=dict)
     _current: dict[str, int] = field(default_factory=dict)  # site path -> content version it was rendered from
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -46,7 +50,8 @@ class Preview:
             self.version += 1
 
     def in_background(self, job: Callable[[], object]) -> None:
-        """Run `job` in a background thread; if one is running, run the newest job given meanwhile after it."""
+        """Run `job` in a forked process (so it does not slow the server's own rebuild down); if one runs, run the
+        newest job given meanwhile after it."""
         with self._lock:
             self._next_job = job
             if self._worker is None or not self._worker.is_alive():
@@ -60,10 +65,11 @@ class Preview:
                 if job is None:
                     self._worker = None
                     return
-            try:
-                job()
-            except Exception:  # the next save tries again; the served pages stay as they are
-                log.exception("后台重新生成页面失败")
+            process = multiprocessing.get_context("fork").Process(target=job, daemon=True)
+            process.start()
+            process.join()
+            if process.exitcode:  # the next save tries again; the served pages stay as they are
+                log.error("后台重新生成页面失败（退出码 %s）", process.exitcode)
 
     def built(self, site: Path, pages=None) -> None:
         """After the renderer ran: keep the shells it laid out; with `pages` (the first build) write them all."""

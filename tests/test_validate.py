@@ -735,3 +735,22 @@ def test_random_edit_of_a_valid_matter_never_crashes(content_tree: ContentTree, 
             assert problem.line >= 1 and problem.col >= 1
     finally:
         content_tree.write(rel, sources()[rel].decode("utf-8"))
+
+
+def test_a_preview_cache_gives_what_a_fresh_validation_gives(content_tree):
+    """The preview server keeps parsed files between saves (load.FileCache); after each save it must report
+    exactly what validating from scratch reports, and stop reusing a file the moment it changes."""
+    from build_tools.load import FileCache
+    from build_tools.validate import validate_tree
+
+    cache = FileCache()
+    steps = [lambda: None,
+             lambda: content_tree.edit(S, "\nname: ", "\nnmae: "),      # a broken save
+             lambda: content_tree.edit(S, "\nnmae: ", "\nname: "),      # fixed again
+             lambda: content_tree.remove(S)]                            # a file deleted (its code now dangles)
+    for step in steps:
+        step()
+        cached = validate_tree(content_tree.root, dt.date(2026, 11, 28), cache)
+        fresh = validate_tree(content_tree.root, dt.date(2026, 11, 28))
+        assert [str(p) for p in cached.problems] == [str(p) for p in fresh.problems]
+        assert sorted(cached.parsed.matters) == sorted(fresh.parsed.matters)

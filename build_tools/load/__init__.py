@@ -12,7 +12,24 @@ from ..problems import Problem
 from ..schema import CONTENT_TYPES, ContentType
 from .yamlpos import Document, decode, load_text
 
-__all__ = ["Document", "LoadResult", "load_tree", "load_file"]
+__all__ = ["Document", "LoadResult", "load_tree", "load_file", "FileCache"]
+
+
+class FileCache(dict):
+    """What a long-running process (the preview server) keeps between loads of the same tree: per file, its
+    (mtime, size) stamp and what was derived from it. A file whose stamp is unchanged is not read again."""
+
+    def get_fresh(self, path: Path, stamp: tuple[int, int], what: str):
+        entry = self.get((path, what))
+        return entry[1] if entry is not None and entry[0] == stamp else None
+
+    def put(self, path: Path, stamp: tuple[int, int], what: str, value) -> None:
+        self[(path, what)] = (stamp, value)
+
+
+def stamp_of(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
 
 #: From this many files on, `load_tree` parses in two worker processes: parsing is most of validation and each
 #: file parses on its own. Below it, starting the workers costs about what they save.
@@ -39,11 +56,11 @@ def load_file(root: Path, path: Path) -> tuple[Document | None, list[Problem]]:
     return load_text(rel, text)
 
 
-def load_tree(root: Path, workers: int | None = None) -> LoadResult:
+def load_tree(root: Path, workers: int | None = None, cache: FileCache | None = None) -> LoadResult:
     """Every `*.yaml` file in the content folders under `root`; every problem, not just the first.
 
     Files are parsed by `workers` processes: by default two from `PARALLEL_FROM` files on, else this process
-    alone. The result is the same either way."""
+    alone. The result is the same either way. With a `cache`, only files changed since the last load are parsed."""
     result = LoadResult()
     files: list[tuple[Path, ContentType]] = []
     for ctype in CONTENT_TYPES:
@@ -56,9 +73,18 @@ def load_tree(root: Path, workers: int | None = None) -> LoadResult:
                 result.problems.append(Problem(path.relative_to(root).as_posix(), 1, 1, "内容文件的扩展名应为 .yaml，请把 .yml 改成 .yaml"))
             if path.suffix == ".yaml" and path.is_file():
                 files.append((path, ctype))
+    stamps = [stamp_of(path) for path, _ in files] if cache is not None else []
+    loaded = [cache.get_fresh(path, stamp, "load") for (path, _), stamp in zip(files, stamps)] if cache is not None else [None] * len(files)
+    todo = [path for (path, _), done in zip(files, loaded) if done is None]
     if workers is None:
-        workers = min(2, _cpus()) if len(files) >= PARALLEL_FROM else 1
-    for (_, ctype), (doc, problems) in zip(files, _load_files(root, [path for path, _ in files], workers)):
+        workers = min(2, _cpus()) if len(todo) >= PARALLEL_FROM else 1
+    fresh = iter(_load_files(root, todo, workers))
+    for i, ((path, ctype), done) in enumerate(zip(files, loaded)):
+        if done is None:
+            done = next(fresh)
+            if cache is not None:
+                cache.put(path, stamps[i], "load", done)
+        doc, problems = done
         result.problems.extend(problems)
         if doc is not None:
             result.documents[ctype.name].append((doc, ctype))

@@ -49,18 +49,27 @@ def strip_internal(value: Any) -> Any:
     return value
 
 
-def view(catalogue: Catalogue, audience: Audience) -> Catalogue:
+def view(catalogue: Catalogue, audience: Audience, memo: dict[int, tuple[Any, Any]] | None = None) -> Catalogue:
+    """What `audience` may see. With a `memo` (a preview server), objects seen before are not stripped again."""
     if audience is Audience.STAFF:
         return catalogue
 
+    def strip(obj):
+        if memo is None:
+            return strip_internal(obj)
+        entry = memo.get(id(obj))
+        if entry is None or entry[0] is not obj:
+            entry = memo[id(obj)] = (obj, strip_internal(obj))
+        return entry[1]
+
     def clean(table: dict) -> dict:
-        return {k: strip_internal(v) for k, v in table.items()}
+        return {k: strip(v) for k, v in table.items()}
 
     return Catalogue(
         departments=clean(catalogue.departments),
         halls=clean(catalogue.halls),
         matters=clean(catalogue.matters),
-        sops={k: strip_internal(s) for k, s in catalogue.sops.items() if s.audience is SopAudience.PUBLIC},
+        sops={k: strip(s) for k, s in catalogue.sops.items() if s.audience is SopAudience.PUBLIC},
         guides=clean(catalogue.guides),
         sources=catalogue.sources,
         codes={c: e for c, e in catalogue.codes.items() if e.kind != "sop" or e.id in catalogue.sops and catalogue.sops[e.id].audience is SopAudience.PUBLIC},

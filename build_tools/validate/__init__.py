@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..load import load_tree
+from ..load import FileCache, load_tree
 from ..problems import Problem
 from ..qr.registry import check_registry, load_registry
 from .fields import check_document
@@ -34,11 +34,12 @@ def _named_after_id(doc, id: str) -> bool:
     return PurePosixPath(doc.path).stem == id
 
 
-def validate_tree(root: Path, today: dt.date | None = None) -> Validated:
+def validate_tree(root: Path, today: dt.date | None = None, cache: FileCache | None = None) -> Validated:
     """Load and check every content file under `root`. Cross-file rules run even when some files failed,
-    so an editor sees all problems in one pass (rules only look at files that did parse)."""
+    so an editor sees all problems in one pass (rules only look at files that did parse). With a `cache`
+    (a preview server), files unchanged since the last call are neither parsed nor checked again."""
     with _gc_paused():
-        return _validate(root, today)
+        return _validate(root, today, cache)
 
 
 @contextmanager
@@ -61,14 +62,24 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _validate(root: Path, today: dt.date | None) -> Validated:
-    loaded = load_tree(root)
+def _checked(doc, ctype, cache: FileCache | None):
+    """check_document, remembered per parsed document (the cache hands back the same Document while unchanged)."""
+    if cache is None:
+        return check_document(doc, ctype.model)
+    entry = cache.get(("checked", id(doc)))
+    if entry is None or entry[0] is not doc:
+        entry = cache[("checked", id(doc))] = (doc, check_document(doc, ctype.model))
+    return entry[1]
+
+
+def _validate(root: Path, today: dt.date | None, cache: FileCache | None) -> Validated:
+    loaded = load_tree(root, cache=cache)
     problems = list(loaded.problems)
     tables: dict[str, dict] = {name: {} for name in _TABLES.values()}
     present: dict[str, set[str]] = {name: set() for name in _TABLES}
     for doc, ctype in loaded.all():
         present[ctype.name].add(str(doc.data.get("id", "")))
-        obj, found = check_document(doc, ctype.model)
+        obj, found = _checked(doc, ctype, cache)
         problems.extend(found)
         if obj is None:
             continue
