@@ -113,8 +113,10 @@ class Server:
 
 
 def pick_matters(tree: Path, k: int) -> list[str]:
-    """`k` matters spread over the tree (deterministic), only those with a page of their own (not cancelled)."""
-    ids = sorted(p.stem for p in (tree / "matters").glob("*.yaml") if "state: 取消" not in p.read_text(encoding="utf-8"))
+    """`k` matters spread over the tree (deterministic), only those a citizen can apply for (in 办 or 暂停): a
+    cancelled, merged or delegated matter's page shows its tombstone or successor, not its summary."""
+    gone = re.compile(r"(?m)^\s*state: (取消|合并|下放)\s*$")
+    ids = sorted(p.stem for p in (tree / "matters").glob("*.yaml") if not gone.search(p.read_text(encoding="utf-8")))
     step = max(1, len(ids) // (k + 1))
     return [ids[min(len(ids) - 1, step * (i + 1))] for i in range(k)]
 
