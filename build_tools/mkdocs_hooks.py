@@ -36,8 +36,10 @@ def _root(config) -> Path:
 
 
 _serving = False
-#: The shell pages the generate step rendered for this build (all of them, except on rebuilds while serving).
+#: The shell pages the generate step rendered for this build (all of them, except on rebuilds while serving), and
+#: while serving, the by-products for the site itself.
 _pages: list[ShellPage] = []
+_static: dict[str, bytes] = {}
 
 
 def on_startup(command, dirty):
@@ -46,7 +48,7 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
-    global _pages
+    global _pages, _static
     root = _root(config)
     audience = Audience(os.environ.get(ENV_AUDIENCE, Audience.PUBLIC.value))
     if os.environ.get(ENV_PREGENERATED):
@@ -61,7 +63,7 @@ def on_config(config):
             log.error(message)  # while serving, keep the last good pages up until the editor fixes the file
             settings = load_settings(root)
         else:
-            settings, _pages = generated.settings, generated.pages
+            settings, _pages, _static = generated.settings, generated.pages, generated.static
             if generated.changed:
                 log.info("已重新生成 %d 个页面源文件", len(generated.changed))
     config.docs_dir = str(docs_dir(root, audience))
@@ -80,7 +82,7 @@ def on_post_build(config):
         return
     site = Path(config.site_dir)
     if _serving:
-        preview_for(Audience(config.extra["audience"])).built(site, _pages or None)
+        preview_for(Audience(config.extra["audience"])).built(site, _pages or None, _static)
     else:
         fill_shells(site, _pages, take_shells(site))
     if _pages:

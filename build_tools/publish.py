@@ -88,12 +88,13 @@ def load_catalogue(root: Path, today: dt.date | None = None, cache: FileCache | 
 
 @dataclass
 class Generated:
-    """The generate step's result for the hook: settings, the shell pages to pour after the renderer ran, and
-    which docs-folder files changed."""
+    """The generate step's result for the hook: settings, the shell pages to pour after the renderer ran, which
+    docs-folder files changed, and (while previewing) the by-products to put straight into the served site."""
 
     settings: Settings
     pages: list[ShellPage]
     changed: list[str]
+    static: dict[str, bytes] = field(default_factory=dict)
 
 
 def by_products(visible: Catalogue, settings: Settings, timings: Timings, exports: bool = True, images: bool = True) -> dict[str, bytes]:
@@ -117,21 +118,31 @@ def generate_sources(root: Path, audience: Audience, timings: Timings | None = N
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root, None, preview.files if preview else None)
     visible = view(catalogue, audience, preview.stripped if preview else None)
-    if preview is None or preview.catalogue is None:
-        if preview is not None:
-            preview.update(visible, settings)
-        return _generate(root, audience, visible, settings, timings, shells=True, exports=preview is None)
+    if preview is None:
+        return _generate(root, audience, visible, settings, timings, shells=True, exports=True, static_in_docs=True)
+    first = preview.catalogue is None
     preview.update(visible, settings)
-    preview.in_background(lambda: _generate(root, audience, visible, settings, Timings(), shells=False, exports=False))
+    if first:
+        return _generate(root, audience, visible, settings, timings, shells=True, exports=False, static_in_docs=False)
+
+    def regenerate() -> None:
+        generated = _generate(root, audience, visible, settings, Timings(), shells=False, exports=False, static_in_docs=False)
+        if preview.site is not None:
+            write_tree(generated.static, preview.site, prune=False)
+
+    preview.in_background(regenerate)
     return Generated(settings, [], [])
 
 
 def _generate(root: Path, audience: Audience, visible: Catalogue, settings: Settings, timings: Timings, shells: bool,
-              exports: bool) -> Generated:
+              exports: bool, static_in_docs: bool) -> Generated:
+    """Render the docs folder; the by-products go in it too, or (static_in_docs false: a preview, where the
+    renderer would look at tens of thousands of files on every rebuild) are handed back for the site itself."""
     rendered: Rendered = timings.run("生成页面", render_site, visible, settings, audience, shells=shells)
-    files = {**rendered.sources, **by_products(visible, settings, timings, exports=exports)}
+    static = by_products(visible, settings, timings, exports=exports)
+    files = {**rendered.sources, **static} if static_in_docs else rendered.sources
     changed = timings.run("写入", write_tree, files, docs_dir(root, audience))
-    return Generated(settings, rendered.pages, changed)
+    return Generated(settings, rendered.pages, changed, {} if static_in_docs else static)
 
 
 def build(root: Path, audience: Audience, out: Path, timings: Timings | None = None, booklets: bool = False) -> Timings:

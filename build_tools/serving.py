@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .load import FileCache
 from .model import Audience, Catalogue
-from .render import render_shell_page
+from .render import render_shell_page, write_tree
 from .render.shell import Shell, fill_shells, take_shells
 from .settings import Settings
 
@@ -38,6 +38,7 @@ class Preview:
     files: FileCache = field(default_factory=FileCache)  # parsed and checked files, reused while unchanged
     stripped: dict = field(default_factory=dict)  # public views of objects, reused while the object is the same
     shells: dict[str, Shell] = field(default_factory=dict)
+    site: Path | None = None  # the folder being served
     _current: dict[str, int] = field(default_factory=dict)  # site path -> content version it was rendered from
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _next_job: Callable[[], object] | None = None
@@ -71,10 +72,14 @@ class Preview:
             if process.exitcode:  # the next save tries again; the served pages stay as they are
                 log.error("后台重新生成页面失败（退出码 %s）", process.exitcode)
 
-    def built(self, site: Path, pages=None) -> None:
-        """After the renderer ran: keep the shells it laid out; with `pages` (the first build) write them all."""
+    def built(self, site: Path, pages=None, static: dict[str, bytes] | None = None) -> None:
+        """After the renderer ran: keep the shells it laid out; with `pages` and `static` (the first build) write
+        the shell pages and the by-products into the site."""
         with self._lock:
+            self.site = site
             self.shells.update(take_shells(site))
+            if static:
+                write_tree(static, site, prune=False)
             self._current = {p: v for p, v in self._current.items() if (site / p).exists()}  # a clean rebuild empties the folder
             if pages is not None:
                 fill_shells(site, pages, self.shells)

@@ -55,7 +55,11 @@ def test_saving_a_matter_updates_the_served_page(tmp_path):
                               cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         url = f"http://127.0.0.1:{port}/matters/wanshui-zhengming/"
-        _wait_for(url, lambda html: "完税证明" in html, 120)
+        first = _wait_for(url, lambda html: "完税证明" in html, 120)
+        # By-products are served from the site folder itself (not the docs folder the renderer would rescan).
+        code = re.search(r'src="\.\./\.\./qr/(M\d+)\.svg"', first).group(1)
+        assert "<svg" in (_get(f"http://127.0.0.1:{port}/qr/{code}.svg") or "")
+        assert not (root / "generated" / "public" / "qr").exists()
         source = root / "matters" / "wanshui-zhengming.yaml"
         text = source.read_text(encoding="utf-8")
         source.write_text(text.replace("\nsummary: ", "\nsummary: 【已更新】", 1).replace("\nname: ", "\nname: 新名", 1), encoding="utf-8")

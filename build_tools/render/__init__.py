@@ -120,9 +120,9 @@ def _context(page: Page, common: dict) -> dict:
     return {**common, **page.context, "root": "../" * depth}
 
 
-def write_tree(files: dict[str, bytes], out: Path) -> list[str]:
+def write_tree(files: dict[str, bytes], out: Path, prune: bool = True) -> list[str]:
     """Write `files` under `out`, touching only files whose bytes changed (so a live-reloading server
-    rebuilds just those pages) and deleting generated files that no longer exist. Returns changed paths."""
+    rebuilds just those pages) and (with `prune`) deleting generated files that no longer exist. Returns changed paths."""
     out.mkdir(parents=True, exist_ok=True)
     changed = []
     for rel, data in files.items():
@@ -134,6 +134,8 @@ def write_tree(files: dict[str, bytes], out: Path) -> list[str]:
         tmp.write_bytes(data)
         tmp.replace(target)
         changed.append(rel)
+    if not prune:
+        return changed
     wanted = {out / rel for rel in files}
     for existing in sorted(out.rglob("*"), reverse=True):
         if existing.is_file() and existing not in wanted:
