@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..schema import CONTENT_TYPES
@@ -28,6 +29,13 @@ class FileDates:
 
 def git_file_dates(root: Path) -> dict[str, FileDates]:
     """Path relative to `root` (POSIX) -> its commit dates; empty when `root` is not in a git work tree."""
+    head = _git(root, "rev-parse", "HEAD")
+    return {} if head is None else dict(_dates_at(root, head))
+
+
+@lru_cache(maxsize=4)
+def _dates_at(root: Path, head: str) -> dict[str, FileDates]:
+    """The dates as of commit `head`: a preview server asks on every save, and only a commit changes them."""
     folders = [t.folder for t in CONTENT_TYPES]
     log = _git(root, "log", f"--format={_MARK}%cs", "--name-only", "--relative", "--", *folders)
     if log is None:

@@ -13,6 +13,8 @@ what a query means.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import logging
 import re
 import unicodedata
@@ -143,9 +145,15 @@ def fold_chars(text: str) -> str:
 # --- segmentation -----------------------------------------------------------------------------------------------
 def name_parts(name: str) -> list[str]:
     """A name and its bracketed or listed parts: 企业设立登记（五证合一、一照一码） → the whole, 企业设立登记, 五证合一, 一照一码."""
+    return list(_name_parts(name))
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_parts(name: str) -> tuple[str, ...]:
+    """Cached: the search-terms dictionary is made from every matter's names again for each new catalogue."""
     folded = fold(name).strip()
     parts = [p for p in _NAME_SPLIT.split(folded) if len(p) >= 2]
-    return list(dict.fromkeys([_NAME_SPLIT.sub("", folded), *parts]))
+    return tuple(dict.fromkeys([_NAME_SPLIT.sub("", folded), *parts]))
 
 
 @dataclass(frozen=True)
