@@ -161,9 +161,14 @@ def make_server(service: Service, host: str, port: int) -> ThreadingHTTPServer:
     if not is_loopback(host) and not service.token:
         raise ValueError(f"不带令牌只能监听本机地址；要监听 {host}，请用 --token 或环境变量 BAIKE_SEARCH_TOKEN 设置访问令牌。")
     handler = type("BoundHandler", (Handler,), {"service": service})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return _Server((host, port), handler)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    #: A hotline has dozens of seats asking at once; with the default backlog of 5 the rest wait for TCP retries
+    #: (1, 3, 7, 15 s …), which under load ran a request past 30 s in tests/test_search_load.py.
+    request_queue_size = 128
 
 
 def watch(root: Path, rebuild: Callable[[], object], current: Callable[[], str | None], interval: float,
