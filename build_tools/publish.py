@@ -190,7 +190,7 @@ def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settin
         add_to_sitemap(staging, settings.site_url, pour.urls)
         timings.run("搜索索引", indexer.finish)
         if booklets:
-            timings.run("口袋书", _write_booklets, root, staging)
+            timings.run("口袋书", lambda: _write_files(staging, booklet_files(root, visible, settings)))
         _swap(staging, out)
     except BaseException:
         if renderer:
@@ -270,11 +270,6 @@ def _write_files(site: Path, files: dict[str, bytes]) -> None:
     for rel, data in files.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_bytes(data)
-
-
-def _write_booklets(root: Path, site: Path) -> None:
-    """Hall booklets (PDF) are made by release builds only: seconds per hall, too slow for `mkdocs serve`."""
-    _write_files(site, booklet_files(root, load_catalogue(root), load_settings(root)))
 
 
 class _Renderer:

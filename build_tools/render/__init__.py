@@ -22,7 +22,7 @@ from ..settings import Settings
 from . import text
 from ..qr.links import short_url
 from ..urls import url_of
-from .pages import Page, Site, all_pages, shell_page_of
+from .pages import Page, Site, all_pages, matter_page, shell_matters, shell_page_of
 from .shell import ShellPage
 
 __all__ = ["render_site", "shell_pages", "render_shell_page", "write_tree", "make_environment", "Site", "Rendered", "ShellPage"]
@@ -75,10 +75,9 @@ def render_site(catalogue: Catalogue, settings: Settings, audience: Audience, to
     site = Site(catalogue, settings, audience)
     common = {"site": site, "settings": settings, "today": today or dt.date.today()}
     out = Rendered()
-    for page in all_pages(site):
+    for page in all_pages(site, shells):
         if page.shell:
-            if shells:
-                out.pages.append(_shell_page(env, page, common))
+            out.pages.append(_shell_page(env, page, common))
         else:
             out.sources[page.path] = env.get_template(page.template).render(_context(page, common)).encode("utf-8")
     if site.staff:
@@ -94,9 +93,8 @@ def shell_pages(catalogue: Catalogue, settings: Settings, audience: Audience, to
     site = Site(catalogue, settings, audience)
     common = {"site": site, "settings": settings, "today": today or dt.date.today()}
     k, n = part
-    for i, page in enumerate(p for p in all_pages(site) if p.shell):
-        if i % n == k:
-            yield _shell_page(env, page, common)
+    for m in shell_matters(site)[k::n]:
+        yield _shell_page(env, matter_page(site, m), common)
 
 
 def render_shell_page(catalogue: Catalogue, settings: Settings, audience: Audience, path: str,

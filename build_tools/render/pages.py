@@ -46,9 +46,10 @@ class Site:
         return self.audience is Audience.STAFF
 
 
-def all_pages(site: Site) -> Iterator[Page]:
+def all_pages(site: Site, shells: bool = True) -> Iterator[Page]:
+    """Every page; without `shells`, only the renderer's (shell pages' contexts are not even built)."""
     yield from home(site)
-    yield from matter_pages(site)
+    yield from matter_pages(site, shells)
     yield from place_pages(site)
     yield from sop_pages(site)
     yield from guide_pages(site)
@@ -91,18 +92,28 @@ def answer_box(cat: Catalogue, m: Matter) -> dict[str, Any]:
     }
 
 
-def matter_pages(site: Site) -> Iterator[Page]:
+def matter_pages(site: Site, shells: bool = True) -> Iterator[Page]:
     cat = site.catalogue
     for m in cat.matters.values():
         if m.status.state is State.CANCELLED:
             yield Page(source_of("matter", m.id), "tombstone.md.j2", {"m": m, "alternatives": [cat.matters[a] for a in m.status.alternatives]})
-            continue
-        successor = cat.final_successor(m)
-        if successor and m.status.state in (State.MERGED, State.DELEGATED):
-            yield Page(source_of("matter", m.id), "moved.md.j2", {"m": m, "successor": successor})
-            continue
-        yield matter_page(site, m)
+        elif not has_shell_page(cat, m):
+            yield Page(source_of("matter", m.id), "moved.md.j2", {"m": m, "successor": cat.final_successor(m)})
+        elif shells:
+            yield matter_page(site, m)
     yield Page(f"matters/{SHELL_DIR}.md", "shell.md.j2", {"marks": MARKS, "kind": "matter"})
+
+
+def has_shell_page(cat: Catalogue, m: Matter) -> bool:
+    """A matter one can apply for (or suspended) has its 办事攻略 as a shell page; a cancelled one has a tombstone
+    and a merged or delegated one a page leading to its successor, both laid out by the renderer."""
+    if m.status.state is State.CANCELLED:
+        return False
+    return not (m.status.state in (State.MERGED, State.DELEGATED) and cat.final_successor(m))
+
+
+def shell_matters(site: Site) -> list[Matter]:
+    return [m for m in site.catalogue.matters.values() if has_shell_page(site.catalogue, m)]
 
 
 def matter_page(site: Site, m: Matter) -> Page:
@@ -131,11 +142,7 @@ def shell_page_of(site: Site, path: str) -> Page | None:
     rendered on request, without building every page's context."""
     section, _, rest = path.partition("/")
     m = site.catalogue.matters.get(rest.removesuffix("index.html").rstrip("/")) if section == "matters" else None
-    if m is None or m.status.state is State.CANCELLED:
-        return None
-    if m.status.state in (State.MERGED, State.DELEGATED) and site.catalogue.final_successor(m):
-        return None
-    return matter_page(site, m)
+    return matter_page(site, m) if m is not None and has_shell_page(site.catalogue, m) else None
 
 
 def place_pages(site: Site) -> Iterator[Page]:

@@ -63,12 +63,12 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _checked(doc, ctype, cache: FileCache | None):
-    """check_document, remembered per parsed document (the cache hands back the same Document while unchanged)."""
+    """check_document, remembered per file for as long as the cache hands back the same (unchanged) Document."""
     if cache is None:
         return check_document(doc, ctype.model)
-    entry = cache.get(("checked", id(doc)))
+    entry = cache.get((doc.path, "checked"))
     if entry is None or entry[0] is not doc:
-        entry = cache[("checked", id(doc))] = (doc, check_document(doc, ctype.model))
+        entry = cache[(doc.path, "checked")] = (doc, check_document(doc, ctype.model))
     return entry[1]
 
 
