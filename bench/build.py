@@ -7,7 +7,7 @@ same machine, same run.
 For each N:
   1. `python -m build_tools synth` (re)writes a synthetic content tree of N matters in bench/out/ (not timed).
   2. ours: `python -m build_tools build --root DIR` from a clean state (validate, render, QR codes and short
-     links, statistics, exports, MkDocs, Pagefind, atomic swap), timed as one command; its per-stage summary
+     links, statistics, exports, citizen search index, MkDocs, atomic swap), timed as one command; its per-stage summary
      (stderr) is parsed for the breakdown. The hall booklet PDFs are left out (`--no-booklets`) unless --booklets
      is given: WeasyPrint typesets every matter of a hall, minutes per hall at 1,000 matters.
   3. peer: one hand-written-style Markdown page per matter with the same text (name, summary, conditions,

@@ -7,7 +7,7 @@ query download, and staff search latency at 10,000 matters. Prints figures; asse
     .venv/bin/python bench/search.py --site bench/out/search-synth-5000/site --staff 0  # measure a built site again
 
 Citizen: `python -m build_tools synth` writes the tree, `python -m build_tools build --no-booklets` builds it
-(Pagefind and the compact index made from its output included). The site is served on 127.0.0.1 the way a
+(the compact citizen index included, made from the model). The site is served on 127.0.0.1 the way a
 production server would (gzip for HTML, CSS, JS and JSON, which is what the search index is), and Debian's
 Chromium opens the search page and runs two queries; the server counts the bytes of every response, so
 "transferred" means bytes on the wire.
@@ -107,7 +107,7 @@ def serve(site: Path, traffic: Traffic) -> http.server.ThreadingHTTPServer:
 
 def bundle_size(site: Path) -> dict[str, tuple[int, int, int]]:
     """Files, bytes and gzip bytes of what the search page may download (the compact index by kind, the
-    lexicon), and of Pagefind's output, which the build reads and the browser does not."""
+    lexicon)."""
     kinds: dict[str, tuple[int, int, int]] = {}
 
     def add(kind: str, path: Path) -> None:
@@ -118,10 +118,6 @@ def bundle_size(site: Path) -> dict[str, tuple[int, int, int]]:
     for path in (site / INDEX_DIR).rglob("*.json"):
         add(f"index {path.relative_to(site / INDEX_DIR).parts[1]}/", path)
     add("lexicon.json", site / LEXICON)
-    for path in (site / "pagefind").rglob("*"):
-        if path.is_file():
-            n, size, packed = kinds.get("Pagefind's output (not downloaded)", (0, 0, 0))
-            kinds["Pagefind's output (not downloaded)"] = (n + 1, size + path.stat().st_size, packed + path.stat().st_size)
     return kinds
 
 
@@ -140,9 +136,8 @@ def citizen(n: int) -> None:
 def measure(site: Path) -> None:
     """Index size of a built site, then what the search page downloads before and for two queries."""
     sizes = bundle_size(site)
-    served = {k: v for k, v in sizes.items() if "not downloaded" not in k}
-    print(f"index size (what the search page may download): {common.human(sum(v[1] for v in served.values()))}"
-          f" ({common.human(sum(v[2] for v in served.values()))} gzip) in {sum(v[0] for v in served.values())} files")
+    print(f"index size (what the search page may download): {common.human(sum(v[1] for v in sizes.values()))}"
+          f" ({common.human(sum(v[2] for v in sizes.values()))} gzip) in {sum(v[0] for v in sizes.values())} files")
     for kind, (files, size, packed) in sorted(sizes.items(), key=lambda kv: -kv[1][1]):
         print(f"  {common.pad(kind, 36)} {files:>6} files  {common.human(size):>10}  ({common.human(packed)} gzip)")
     traffic = Traffic()
@@ -179,9 +174,7 @@ def report(label: str, sent: list[tuple[str, int]], budget: int | None = None) -
     groups: dict[str, list[int]] = {}
     for path, size in sent:
         key = path.split("?")[0]
-        if "/pagefind/" in key:
-            key = "pagefind/" + (key.split("/pagefind/")[1].split("/")[0] if key.count("/") > 2 else key.rsplit("/", 1)[1])
-        elif "/search/i/" in key:
+        if "/search/i/" in key:
             part = key.split("/search/i/")[1].split("/")[1]  # "<id>/k/12.json" -> "k"
             key = {"k": "index k/ (key files)", "d": "index d/ (results)"}.get(part, "index f/ (filters)")
         groups.setdefault(key, []).append(size)

@@ -24,7 +24,6 @@ from build_tools.render.shell import ShellPage, fill_shells, take_shells
 from build_tools.render.sitemap import add_to_sitemap
 from build_tools.serving import preview_for
 from build_tools.schema import CONTENT_TYPES
-from build_tools.search.citizen import index_site
 from build_tools.settings import load_settings
 
 log = logging.getLogger("mkdocs.hooks.baike")
@@ -75,9 +74,9 @@ def on_config(config):
 
 
 def on_post_build(config):
-    """Unless publish does it (release builds): pour the shell pages into the shells, list them in the sitemap and
-    index the site. While serving, rebuilds leave shell pages to be rendered on request, and the search index
-    is the one of the first build."""
+    """Unless publish does it (release builds): pour the shell pages into the shells and list them in the sitemap.
+    While serving, rebuilds leave shell pages to be rendered on request; the search index is a by-product,
+    regenerated with the others."""
     if os.environ.get(ENV_PREGENERATED):
         return
     site = Path(config.site_dir)
@@ -87,7 +86,6 @@ def on_post_build(config):
         fill_shells(site, _pages, take_shells(site))
     if _pages:
         add_to_sitemap(site, config.site_url, [p.path.removesuffix("index.html") for p in _pages])
-        index_site(site)
 
 
 def on_serve(server, config, builder):

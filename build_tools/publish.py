@@ -1,9 +1,10 @@
 """Publish stage: run the pipeline end to end and put the result in place only if every step succeeded.
 
     validate -> catalogue -> audience view -> render the renderer's pages (docs folder)
-        -> renderer (MkDocs, in its own process)     } side by side, one core each
-        -> shell pages (matters), QR codes, exports   }
-    -> pour shell pages into the renderer's shells -> search index -> atomic swap of the output folder
+        -> renderer (MkDocs, in its own process)                              }
+        -> shell pages (matters: half here, half in a forked helper)           } side by side
+        -> search index, QR codes, exports (the helper, from the catalogue)   }
+    -> pour shell pages into the renderer's shells -> atomic swap of the output folder
 
 A failed build raises and leaves the previously published site untouched, byte for byte.
 """
@@ -34,7 +35,7 @@ from .qr.files import image_codes, link_files, qr_image_files
 from .render import Rendered, make_environment, render_site, shell_pages, write_tree
 from .render.shell import Shell, ShellPage, take_shells
 from .render.sitemap import add_to_sitemap
-from .search.citizen import SiteIndexer
+from .search.citizen import citizen_search_files
 from .serving import Preview
 from .settings import Settings, load_settings
 from .stats import statistics_files
@@ -97,12 +98,16 @@ class Generated:
     static: dict[str, bytes] = field(default_factory=dict)
 
 
-def by_products(visible: Catalogue, settings: Settings, timings: Timings, exports: bool = True, images: bool = True) -> dict[str, bytes]:
-    """Files published as they are: short links and (unless made elsewhere) QR images, statistics CSV, exports."""
+def by_products(visible: Catalogue, settings: Settings, timings: Timings, exports: bool = True, images: bool = True,
+                search: bool = True) -> dict[str, bytes]:
+    """Files published as they are: short links, statistics CSV and (unless made elsewhere) QR images, the
+    citizen search index, exports."""
     files = timings.run("短链接", link_files, visible, settings, make_environment())
     if images:
         files.update(timings.run("二维码图片", qr_image_files, settings, image_codes(visible)))
     files.update(timings.run("统计", statistics_files, visible))
+    if search:
+        files.update(timings.run("搜索索引", citizen_search_files, visible))
     if exports:
         files.update(timings.run("导出", export_files, visible, settings))
     return files
@@ -150,8 +155,8 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
 
     Both cores work: the renderer (MkDocs, its own process) lays out the few pages it owns while this process and
     a forked helper render the matter pages (half each); this process pours each into its shell as soon as the
-    renderer has made the shells. Then Pagefind (its own process) indexes while the helper draws the QR images and
-    writes the exports, and this process writes the short links and statistics."""
+    renderer has made the shells. The helper also makes the search index, draws the QR images and writes the
+    exports, while this process writes the short links and statistics."""
     timings = timings or Timings()
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
@@ -170,25 +175,24 @@ def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settin
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    renderer = indexer = None
+    renderer = None
     try:
         renderer = _Renderer(root, audience, staging)
-        indexer = SiteIndexer(staging)
-        pour = _Pour(staging, renderer, indexer, timings)
+        pour = _Pour(staging, renderer, timings)
         with _helper(visible, settings, audience) as helper:
             other_half = helper.submit(_shell_pages_part, 1, 2)
+            search = helper.submit(citizen_search_files, visible)
             images = helper.submit(qr_image_files, settings, image_codes(visible))
             timings.run("生成事项页面", lambda: [pour.add(page) for page in shell_pages(visible, settings, audience, part=(0, 2))])
             timings.run("等待辅助进程：事项页面", lambda: [pour.add(page) for page in other_half.result()])
             timings.run("写入", pour.close)
             exports = helper.submit(_write_exports, staging)  # the renderer is done: nothing empties the folder now
-            indexer.start()
-            files = by_products(visible, settings, timings, images=False, exports=False)
+            files = by_products(visible, settings, timings, images=False, exports=False, search=False)
+            files.update(timings.run("等待辅助进程：搜索索引", search.result))
             files.update(timings.run("等待辅助进程：二维码图片", images.result))
             timings.run("等待辅助进程：导出", exports.result)
         timings.run("写入", _write_files, staging, files)
         add_to_sitemap(staging, settings.site_url, pour.urls)
-        timings.run("搜索索引", indexer.finish)
         if booklets:
             timings.run("口袋书", lambda: _write_files(staging, booklet_files(root, visible, settings)))
         _swap(staging, out)
@@ -196,8 +200,6 @@ def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settin
         if renderer:
             renderer.proc.kill()
             renderer.proc.wait()
-        if indexer:
-            indexer.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return timings
@@ -227,10 +229,10 @@ def _write_exports(site: Path) -> None:
 
 
 class _Pour:
-    """Shell pages wait until the renderer has made the shells; then each is written and shown to the indexer."""
+    """Shell pages wait until the renderer has made the shells; then each is written."""
 
-    def __init__(self, site: Path, renderer: _Renderer, indexer: SiteIndexer, timings: Timings):
-        self.site, self.renderer, self.indexer, self.timings = site, renderer, indexer, timings
+    def __init__(self, site: Path, renderer: _Renderer, timings: Timings):
+        self.site, self.renderer, self.timings = site, renderer, timings
         self.shells: dict[str, Shell] | None = None
         self.waiting: list[ShellPage] = []
         self.urls: list[str] = []
@@ -258,9 +260,7 @@ class _Pour:
             target = self.site / page.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-            url = page.path.removesuffix("index.html")
-            self.indexer.add("/" + url, page.body)
-            self.urls.append(url)
+            self.urls.append(page.path.removesuffix("index.html"))
             if len(self.urls) % 1000 == 0:
                 self.timings.say(f"已写入 {len(self.urls)} 个事项页面")
         self.waiting.clear()

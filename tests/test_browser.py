@@ -49,7 +49,7 @@ def open_page(page, server: str, kind: str):
     response = page.goto(server + PAGES[kind])
     page.wait_for_load_state("networkidle")
     if kind == "search":
-        page.wait_for_selector(".pagefind-ui__result, #bk-results > li", timeout=15_000)   # Pagefind UI or our own list
+        page.wait_for_selector("#bk-results > li", timeout=15_000)
     return response
 
 

@@ -3,7 +3,6 @@ build leaves the published site exactly as it was."""
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import re
 from html.parser import HTMLParser
@@ -67,16 +66,10 @@ def _edit_all(root: Path, edit) -> None:
 
 
 def _site_texts(site: Path):
-    """Every output file as text, gzip members (Pagefind's index) decompressed."""
+    """Every output file as text."""
     for path in site.rglob("*"):
         if path.is_file():
-            raw = path.read_bytes()
-            if raw[:2] == b"\x1f\x8b":
-                try:
-                    raw = gzip.decompress(raw)
-                except OSError:
-                    pass
-            yield path, raw.decode("utf-8", errors="ignore")
+            yield path, path.read_bytes().decode("utf-8", errors="ignore")
 
 
 def test_internal_fields_never_reach_the_public_build(tmp_path):

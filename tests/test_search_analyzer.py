@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from build_tools.search.analyzer import SYNONYMS_FILE, Analyzer, Corrector, RulesError, fold, fold_chars, load_rules
-from build_tools.search.citizen import HASHES, _fnv, bloom
+from build_tools.search.citizen import HASHES, bloom
+from build_tools.search.compact import fnv1a
 from build_tools.validate import validate_tree
 
 from .support import REPO
@@ -89,6 +90,6 @@ def test_a_malformed_synonym_file_is_reported(tmp_path: Path, text, message):
 
 def test_bloom_filter_hash_matches_the_browser():
     """theme/assets/search.js tests membership with the same FNV-1a; pin a value so the two cannot drift."""
-    assert _fnv("注销", 0x811C9DC5) == 0x4F7CC675
+    assert fnv1a("注销") == 0x4F7CC675
     filt = bloom({"注销", "社保"})
     assert filt["k"] == HASHES and filt["bits"]

@@ -1,7 +1,6 @@
-"""Citizen search on the built sample site: what the build writes for Pagefind (hidden search terms, filters, the
-query lexicon), the compact index made from Pagefind's (build_tools/search/compact.py), and — in Debian's
-Chromium — the search page itself: relevance, traditional characters, filters, and nothing downloaded before the
-citizen searches."""
+"""Citizen search on the built sample site: the compact index and the query lexicon the build writes from the
+model (build_tools/search/documents.py, compact.py, citizen.py), and — in Debian's Chromium — the search page
+itself: relevance, traditional characters, filters, and nothing downloaded before the citizen searches."""
 
 from __future__ import annotations
 
@@ -10,14 +9,18 @@ import gzip
 import http.server
 import json
 import re
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, strategies as st
 
+from build_tools.model import Audience, view
+from build_tools.publish import load_catalogue
 from build_tools.search import compact
-from build_tools.search.citizen import LEXICON, index_site
+from build_tools.search.citizen import LEXICON, citizen_search_files
+from build_tools.search.documents import Document
 
 from .support import build_copy
 from .test_search_relevance import TARGET, load_queries, recall_at_5
@@ -31,41 +34,7 @@ def site(tmp_path_factory) -> Path:
     return build_copy(tmp_path_factory.mktemp("citizen"))
 
 
-def _fragments(site: Path) -> dict[str, dict]:
-    out = {}
-    for path in (site / "pagefind" / "fragment").iterdir():
-        raw = gzip.decompress(path.read_bytes())
-        data = json.loads(raw[raw.index(b"{"):])
-        out[data["url"]] = data
-    return out
-
-
 # --- what the build writes ----------------------------------------------------------------------------------------
-def test_matter_pages_carry_synonyms_of_their_names(site):
-    html = (site / "matters" / "shehui-baozhang-ka-buhuan" / "index.html").read_text(encoding="utf-8")
-    terms = re.search(r"data-bk-terms[^>]*>([^<]*)", html)[1]
-    assert terms.startswith("社会保障卡补换、")
-    assert {"社保卡", "补办", "丢失"} <= set(terms.split("\u2063")[1].split())
-
-
-def test_filters_and_summary_are_indexed_per_matter(site):
-    fragment = _fragments(site)["/matters/chusheng-dengji/"]
-    assert fragment["meta"]["summary"].startswith("父母一方为本市西城区户籍的新生儿")
-    assert fragment["filters"]["department"] == ["北京市公安局西城分局"]
-    assert fragment["filters"]["audience"] == ["自然人"]
-    assert "西城区政务服务中心" in fragment["filters"]["hall"]
-
-
-def test_addresses_codes_and_history_of_matter_pages_are_not_indexed(site):
-    content = _fragments(site)["/matters/chusheng-dengji/"]["content"].replace("\u200b", "")
-    assert "出生登记" in content and "扫码或输入" not in content
-    assert "事项编码" not in content and "示例路" not in content
-
-
-def test_tombstones_are_not_indexed(site):
-    assert "/matters/qiye-nianjian/" not in _fragments(site)
-
-
 def test_lexicon_is_small_and_folds_what_the_site_uses(site):
     path = site / LEXICON
     lexicon = json.loads(path.read_text(encoding="utf-8"))
@@ -81,30 +50,48 @@ def _index(site: Path) -> tuple[Path, dict]:
     return site / LEXICON.parent / info["path"], info
 
 
+def _docs(site: Path) -> list[dict]:
+    root, _ = _index(site)
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((root / "d").iterdir(), key=lambda p: int(p.stem))]
+
+
 def _postings(site: Path, key: str) -> dict[str, int]:
     """matter id (or URL) -> score for one key of the compact index."""
     root, info = _index(site)
     bucket = json.loads((root / "k" / f"{compact.fnv1a(key) % info['buckets']}.json").read_text(encoding="utf-8"))
+    docs = _docs(site)
     out, page = {}, 0
     entries = bucket.get(key, [])
     for gap, score in zip(entries[::2], entries[1::2]):
         page += gap
-        url = json.loads((root / "d" / f"{page}.json").read_text(encoding="utf-8"))["u"]
+        url = docs[page]["u"]
         out[m[1] if (m := MATTER.search(url)) else url] = score
     return out
 
 
-def test_compact_index_finds_words_by_their_first_characters(site):
+def test_compact_index_finds_words_inside_longer_words(site):
     assert compact.fnv1a("") == 0x811C9DC5 and compact.fnv1a("a") == 0xE40C292C  # FNV-1a test vectors, as in search.js
     low = _postings(site, "低保")
     assert max(low, key=low.get) == "zuidi-shenghuo-baozhang"
     assert "chusheng-dengji" in _postings(site, "出生") and "chusheng-dengji" in _postings(site, "出")
-    assert not _postings(site, "示例路")  # hall addresses are not indexed, and keys are one or two characters
+    licence = _postings(site, "执照")  # inside 营业执照: no segmenter needed on either side
+    assert max(licence, key=licence.get) == "yingye-zhizhao-buling"
+    assert not _postings(site, "示例路")  # keys are one or two characters
+
+
+def test_matters_are_found_by_synonyms_of_their_names(site):
+    assert "shehui-baozhang-ka-buhuan" in _postings(site, "社保")  # 社会保障卡补换: 社保卡 comes from search/synonyms.yaml
+
+
+def test_addresses_codes_and_history_of_matter_pages_are_not_indexed(site):
+    assert not [k for k in _postings(site, "示例") if "/" not in k]  # only hall pages have addresses in their text
+    code = yaml.safe_load((site.parent / "matters" / "chusheng-dengji.yaml").read_text(encoding="utf-8"))["codes"]["implementation"]
+    assert not _postings(site, str(code).lower())
 
 
 def test_compact_index_documents_and_filters(site):
     root, info = _index(site)
-    docs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((root / "d").iterdir(), key=lambda p: int(p.stem))]
+    docs = _docs(site)
     birth = next(d for d in docs if d["u"] == "/matters/chusheng-dengji/")
     assert birth["t"] == "出生登记（新生儿落户）" and birth["s"].startswith("父母一方为本市西城区户籍的新生儿")
     assert birth["d"] == "北京市公安局西城分局"
@@ -115,25 +102,47 @@ def test_compact_index_documents_and_filters(site):
         page += gap
         members.append(docs[page])
     assert members and all(d.get("d") == "国家税务总局北京市西城区税务局" for d in members)
+    halls = info["filters"]["hall"]
+    assert "西城区政务服务中心" in halls and "自然人" in info["filters"]["audience"]
 
 
-def test_compact_index_reads_only_the_pagefind_format_it_knows(site, tmp_path):
-    copy = tmp_path / "site"
-    shutil.copytree(site / "pagefind", copy / "pagefind")
-    entry = json.loads((copy / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    entry["version"] = "9.9.9"
-    (copy / "pagefind" / "pagefind-entry.json").write_text(json.dumps(entry), encoding="utf-8")
-    with pytest.raises(compact.CompactIndexError, match="9.9.9"):
-        compact.build(copy)
+def test_the_index_is_the_same_for_the_same_content(site):
+    """Made from the model alone: a second run gives the same files, so the index folder (named after its contents)
+    stays the one browsers have cached."""
+    catalogue = view(load_catalogue(site.parent), Audience.PUBLIC)  # build_copy builds into <project>/site
+    again = citizen_search_files(catalogue)
+    for rel, data in again.items():
+        assert (site / rel).read_bytes() == data, rel
+    assert len(list((site / LEXICON.parent / "i").iterdir())) == 1
 
 
-def test_indexing_leaves_the_pages_as_rendered(site):
-    page = site / "matters" / "chusheng-dengji" / "index.html"
-    before = page.read_text(encoding="utf-8")
-    assert "上户口" in before and "\u2063" in before  # the popular name, then the words added for search
-    index_site(site)
-    assert page.read_text(encoding="utf-8") == before
-    assert len(list((site / LEXICON.parent / "i").iterdir())) == 1  # the same index, not a second copy
+_HAN_TEXT = st.text(alphabet=st.sampled_from("营业执照补办社保卡出生登记的了 ，。ABc12３"), max_size=40)
+
+
+@given(_HAN_TEXT)
+def test_every_character_and_pair_of_a_text_is_a_key(text):
+    keys = compact.keys_of(text).counts
+    for run in re.findall(r"[\u3400-\u9fff]+", text):
+        for i, ch in enumerate(run):
+            assert keys[ch] >= 1
+            if i + 1 < len(run):
+                assert keys[run[i:i + 2]] >= 1
+    assert all(k == k.lower() and "３" not in k for k in keys)  # folded like queries: NFKC, lower case
+
+
+@given(st.lists(st.tuples(_HAN_TEXT, st.sampled_from([1.0, 5.0, 12.0])), min_size=1, max_size=4), st.integers(0, 3))
+def test_a_page_is_listed_under_each_of_its_keys_with_a_positive_score(fields, extra):
+    docs = [Document(f"/p{n}/", f"p{n}", "", tuple(fields if n == 0 else [("无关内容", 1.0)])) for n in range(extra + 1)]
+    index = compact.build(docs, frozenset())
+    merged = {}
+    for rel, text in index.files.items():
+        if "/k/" in rel:
+            merged.update(json.loads(text))
+    expected = set().union(*(compact.keys_of(t).counts for t, _ in fields))
+    for key in expected:
+        postings = merged[key]
+        assert postings[0] == 0 and postings[1] >= 1  # page 0 first, score stored as a positive integer
+    assert set(merged) == expected | set(compact.keys_of("无关内容").counts if extra else ())
 
 
 # --- in a browser -------------------------------------------------------------------------------------------------
@@ -199,16 +208,15 @@ def test_nothing_downloads_until_the_citizen_searches(browser, server):
     page = browser.new_page()
     page.goto(base + "search/")
     page.wait_for_load_state("networkidle")
-    assert not [p for p in sent if "/pagefind/" in p or "/search/i/" in p or p.endswith("lexicon.json")]
+    assert not [p for p in sent if "/search/i/" in p or p.endswith("lexicon.json")]
     sent.clear()
     assert _search(page, "低保")[0] == "zuidi-shenghuo-baozhang"
     first = list(sent)
     assert any(p.endswith("lexicon.json") for p in first) and any("/search/i/" in p and "/k/" in p for p in first)
-    assert not [p for p in first if "/pagefind/" in p]  # Pagefind's own files are only the build's input
     assert len([p for p in first if "/d/" in p]) <= 5  # a title and summary for each result shown
     sent.clear()
     _search(page, "低保 申请")
-    assert not [p for p in sent if p.endswith(".js") or "lexicon" in p or "/pagefind/" in p]
+    assert not [p for p in sent if p.endswith(".js") or "lexicon" in p]
     assert not [p for p in sent if "/k/" in p and p in first]  # key files come once
     page.close()
 

@@ -121,5 +121,5 @@ def test_small_tree_builds_with_the_project_build(tmp_path):
     build(root.resolve(), Audience.PUBLIC, site)
     pages = list((site / "matters").glob("*/index.html"))
     assert len(pages) == 30
-    assert (site / "index.html").is_file() and (site / "pagefind").is_dir()
+    assert (site / "index.html").is_file() and (site / "search" / "lexicon.json").is_file()
     assert any("（" in p.read_text(encoding="utf-8") for p in pages)

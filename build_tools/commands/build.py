@@ -9,7 +9,6 @@ from pathlib import Path
 from ..model import Audience
 from ..problems import ContentError
 from ..publish import RendererError, Timings, build
-from ..search.citizen import SearchIndexError
 
 HELP = "构建网站（公开版或工作人员版）；构建失败时保留原来的网站不动"
 
@@ -34,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
             print(problem)
         print(f"发现 {len(err.problems)} 个问题，没有构建；{out} 保持原样。", file=sys.stderr)
         return 1
-    except (RendererError, SearchIndexError) as err:
+    except RendererError as err:
         print(f"网站生成失败，{out} 保持原样：\n{err}", file=sys.stderr)
         return 1
     print(f"已构建{'公开版' if audience is Audience.PUBLIC else '工作人员版'}：{out}。{timings.summary()}", file=sys.stderr)

@@ -15,7 +15,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..inspection import TEMPLATE_PATH, checklist, template_csv
 from ..export.schema_org import matter_jsonld
-from ..search.citizen import search_terms
 from ..model import Catalogue
 from ..model.audience import Audience
 from ..settings import Settings
@@ -58,7 +57,6 @@ def make_environment(auto_reload: bool = False) -> Environment:
                        heading_id=text.heading_id)
     env.globals.update(url_of=url_of, short_url=short_url)
     env.globals["matter_jsonld"] = matter_jsonld  # schema.org JSON-LD of a matter page (export/schema_org.py)
-    env.globals["search_terms"] = search_terms  # the hidden words citizen search finds a matter by (search/citizen.py)
     return env
 
 

@@ -1,4 +1,4 @@
-"""The one text analyzer both search paths share, so staff search (Whoosh) and citizen search (Pagefind) agree on
+"""The one text analyzer both search paths share, so staff search (Whoosh) and citizen search (the compact index) agree on
 what a query means.
 
 - Folding: full-width → half-width, lower case, traditional → simplified (OpenCC t2s) — on documents and queries.

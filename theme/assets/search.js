@@ -1,12 +1,12 @@
-/* Citizen search page: our own small form over the compact index build_tools/search/compact.py writes from
- * Pagefind's (no Pagefind UI, no Pagefind WebAssembly: the budget is 150 KB for the first query at 5,000 matters).
+/* Citizen search page: a small form over the compact index build_tools/search/compact.py writes from the model
+ * (the budget is 150 KB for the first query at 5,000 matters).
  *
  * Nothing is downloaded until the citizen types or submits a search. The query is then treated the way the
  * build treated the pages (build_tools/search/citizen.py writes search/lexicon.json for this):
  *  - folded: full-width → half-width, lower case, traditional → simplified;
  *  - stop words dropped (请问、怎么、需要 …), so a question finds the same pages as its keywords;
  *  - cut into the two-character words the index knows (a Bloom filter of them), because the browser's own word
- *    breaker splits 注销 into 注 / 销 and the index matches the start of words;
+ *    breaker splits 注销 into 注 / 销 and the index holds character pairs;
  *  - every word looked up on its own and the results merged (pages matching more words first), so one word that
  *    is mistyped or missing from a page does not empty the list; synonyms are added when few pages match.
  * A word's pages and scores are in one small key file (k/<FNV-1a hash mod buckets>.json), a result's title and
@@ -218,8 +218,8 @@
       var lex = e.lexicon, folded = fold(lex, query), words = terms(lex, folded);
       var long = words.filter(function (w) { return w.length > 1; });
       if (!words.length) { finish(mine, query, 0, "请写出要办的事，例如：营业执照、上户口。"); return null; }
-      /* First the words of two characters only: a single character matches the start of too many words to say
-       * much (and its key file is among the largest). When that finds few pages, every word and
+      /* First the words of two characters only: a single character is in too many pages to say much (and its key
+       * file is among the largest). When that finds few pages, every word and
        * the synonyms of the query's words join in. */
       var first = long.length ? long : words;
       return merged(e.index, first, filters).then(function (found) {
