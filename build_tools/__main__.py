@@ -1,3 +1,14 @@
+"""`python -m build_tools`: the command line.
+
+It exits without tearing the interpreter down: every file is closed by then, and after a 5,000-matter build
+freeing the catalogue's million objects one by one took seconds that nobody waits for."""
+
+import os
+import sys
+
 from build_tools.cli import main
 
-raise SystemExit(main())
+code = main()
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(code)

@@ -3,7 +3,7 @@
     validate -> catalogue -> audience view -> render the renderer's pages (docs folder)
         -> renderer (MkDocs, in its own process)                              }
         -> shell pages (matters: half here, half in a forked helper)           } side by side
-        -> search index, QR codes, exports (the helper, from the catalogue)   }
+        -> search index, exports (the helper), QR codes, from the catalogue   }
     -> pour shell pages into the renderer's shells -> atomic swap of the output folder
 
 A failed build raises and leaves the previously published site untouched, byte for byte.
@@ -155,8 +155,8 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
 
     Both cores work: the renderer (MkDocs, its own process) lays out the few pages it owns while this process and
     a forked helper render the matter pages (half each); this process pours each into its shell as soon as the
-    renderer has made the shells. The helper also makes the search index, draws the QR images and writes the
-    exports, while this process writes the short links and statistics."""
+    renderer has made the shells. The helper also makes the search index and writes the exports, while this
+    process writes the short links, statistics and QR images."""
     timings = timings or Timings()
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
@@ -181,16 +181,14 @@ def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settin
         pour = _Pour(staging, renderer, timings)
         with _helper(visible, settings, audience) as helper:
             other_half = helper.submit(_shell_pages_part, 1, 2)
-            search = helper.submit(citizen_search_files, visible)
-            images = helper.submit(qr_image_files, settings, image_codes(visible))
+            search = helper.submit(_make_search_index)
             timings.run("生成事项页面", lambda: [pour.add(page) for page in shell_pages(visible, settings, audience, part=(0, 2))])
             timings.run("等待辅助进程：事项页面", lambda: [pour.add(page) for page in other_half.result()])
             timings.run("写入", pour.close)
-            exports = helper.submit(_write_exports, staging)  # the renderer is done: nothing empties the folder now
-            files = by_products(visible, settings, timings, images=False, exports=False, search=False)
-            files.update(timings.run("等待辅助进程：搜索索引", search.result))
-            files.update(timings.run("等待辅助进程：二维码图片", images.result))
-            timings.run("等待辅助进程：导出", exports.result)
+            written = helper.submit(_write_search_index_and_exports, staging)  # the renderer is done: nothing empties the folder now
+            files = by_products(visible, settings, timings, exports=False, search=False)
+            search.result()
+            timings.run("等待辅助进程：搜索索引和导出", written.result)
         timings.run("写入", _write_files, staging, files)
         add_to_sitemap(staging, settings.site_url, pour.urls)
         if booklets:
@@ -221,10 +219,22 @@ def _shell_pages_part(k: int, n: int) -> list[ShellPage]:
     return list(shell_pages(*_shared, part=(k, n)))
 
 
-def _write_exports(site: Path) -> None:
-    """Exports written by the helper itself: 30 KB a matter is not worth sending back."""
+#: The search index, made by the helper while the renderer runs and kept there until it may be written.
+_search_files: dict[str, bytes] = {}
+
+
+def _make_search_index() -> None:
+    assert _shared is not None
+    _search_files.update(citizen_search_files(_shared[0]))
+
+
+def _write_search_index_and_exports(site: Path) -> None:
+    """Written by the helper itself (12 MB of index and 30 KB of exports a matter are not worth sending back),
+    once the renderer is done: it empties its output folder when it starts."""
     assert _shared is not None
     visible, settings, _ = _shared
+    _write_files(site, _search_files)
+    _search_files.clear()
     _write_files(site, export_files(visible, settings))
 
 

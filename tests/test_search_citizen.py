@@ -52,7 +52,8 @@ def _index(site: Path) -> tuple[Path, dict]:
 
 def _docs(site: Path) -> list[dict]:
     root, _ = _index(site)
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((root / "d").iterdir(), key=lambda p: int(p.stem))]
+    files = sorted((root / "d").iterdir(), key=lambda p: int(p.stem))
+    return [doc for p in files for doc in json.loads(p.read_text(encoding="utf-8"))]
 
 
 def _postings(site: Path, key: str) -> dict[str, int]:

@@ -11,7 +11,8 @@ Files, under `search/i/<id>/` (the id is a hash of the contents, so a browser ne
   `{"社保": [page, score, page gap, score, ...]}`. A key's file is its FNV-1a hash modulo the bucket count, so
   the browser finds it without a directory. The score is BM25 (k1 1.4, b 0.75) over the weighted frequency of
   the key in the page's fields, times SCALE, rounded.
-- `d/<page>.json`: what a result shows — URL, title, summary, department.
+- `d/<n>.json`: what the results show — URL, title, summary, department — of pages n × DOCS_PER_FILE onwards, a
+  list of DOCS_PER_FILE (a file each would be 5,000 files at 5,000 matters, and five results are shown at once).
 - `f/<filter>/<n>.json`: the pages of one filter value, as gaps; the values are listed in the lexicon.
 
 The lexicon (citizen.py) carries `{"path", "buckets", "filters"}` so the search page knows where to look.
@@ -38,6 +39,8 @@ K1, B = 1.4, 0.75
 SCALE = 10
 #: Target size of a key file before compression; the bucket count follows from it.
 BUCKET_BYTES = 3000
+#: Results per file of d/ (about 2 KB, under 1 KB gzipped).
+DOCS_PER_FILE = 16
 _TOKENS = re.compile(r"[\u3400-\u9fff]+|[^\W_\u3400-\u9fff]+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -47,9 +50,10 @@ class IndexInfo:
     path: str                         # "i/<id>/", relative to the lexicon
     buckets: int
     filters: dict[str, list[str]]     # filter name -> its values; f/<name>/<n>.json holds the pages of values[n]
+    docs: int = DOCS_PER_FILE         # results per d/ file
 
     def to_json(self) -> dict:
-        return {"path": self.path, "buckets": self.buckets, "filters": self.filters}
+        return {"path": self.path, "buckets": self.buckets, "filters": self.filters, "docs": self.docs}
 
 
 @dataclass(frozen=True)
@@ -117,9 +121,9 @@ def build(docs: list[Document], stopwords: frozenset[str]) -> CompactIndex:
     for key in sorted(encoded):
         grouped.setdefault(fnv1a(key) % buckets, []).append(f"{json.dumps(key, ensure_ascii=False)}:{encoded[key]}")
     files = {f"k/{n}.json": "{" + ",".join(grouped.get(n, [])) + "}" for n in range(buckets)}
-    for n, doc in enumerate(docs):
-        shown = {"u": doc.url, "t": doc.title, "s": doc.snippet, **({"d": doc.department} if doc.department else {})}
-        files[f"d/{n}.json"] = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
+    shown = [{"u": doc.url, "t": doc.title, "s": doc.snippet, **({"d": doc.department} if doc.department else {})} for doc in docs]
+    for n in range(0, len(shown), DOCS_PER_FILE):
+        files[f"d/{n // DOCS_PER_FILE}.json"] = json.dumps(shown[n:n + DOCS_PER_FILE], ensure_ascii=False, separators=(",", ":"))
     values: dict[str, list[str]] = {}
     members: dict[tuple[str, str], list[int]] = {}
     for n, doc in enumerate(docs):

@@ -10,7 +10,8 @@
  *  - every word looked up on its own and the results merged (pages matching more words first), so one word that
  *    is mistyped or missing from a page does not empty the list; synonyms are added when few pages match.
  * A word's pages and scores are in one small key file (k/<FNV-1a hash mod buckets>.json), a result's title and
- * summary in d/<page>.json, a filter value's pages in f/<filter>/<n>.json: each fetched once, when needed.
+ * summary in d/<page / docs>.json (a few results a file), a filter value's pages in f/<filter>/<n>.json: each
+ * fetched once, when needed.
  */
 (function () {
   "use strict";
@@ -43,7 +44,7 @@
         return r.json();
       }).then(function (raw) {
         return { lexicon: prepare(raw), index: { base: new URL(raw.index.path, url), buckets: raw.index.buckets,
-                                                 filters: raw.index.filters, files: {} } };
+                                                 filters: raw.index.filters, docs: raw.index.docs, files: {} } };
       });
       engine.catch(function () { engine = null; });
     }
@@ -252,7 +253,9 @@
   /* Titles and summaries are fetched only for the results being shown, PAGE at a time. */
   function showMore(mine) {
     var next = ranked.splice(0, PAGE);
-    return Promise.all(next.map(function (r) { return file(index, "d/" + r.page + ".json"); })).then(function (docs) {
+    return Promise.all(next.map(function (r) {
+      return file(index, "d/" + Math.floor(r.page / index.docs) + ".json").then(function (docs) { return docs[r.page % index.docs]; });
+    })).then(function (docs) {
       if (mine !== generation) return;
       docs.forEach(function (d) {
         var url = absolute(form.dataset.root + d.u.replace(/^\//, "")).pathname;
