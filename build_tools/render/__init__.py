@@ -21,7 +21,7 @@ from ..settings import Settings
 from . import text
 from ..qr.links import short_url
 from ..urls import url_of
-from .pages import Page, Site, all_pages, matter_page, shell_matters, shell_page_of
+from .pages import Page, Site, all_pages, shell_page_of, shell_paths
 from .shell import ShellPage
 
 __all__ = ["render_site", "shell_pages", "render_shell_page", "write_tree", "make_environment", "Site", "Rendered", "ShellPage"]
@@ -91,8 +91,10 @@ def shell_pages(catalogue: Catalogue, settings: Settings, audience: Audience, to
     site = Site(catalogue, settings, audience)
     common = {"site": site, "settings": settings, "today": today or dt.date.today()}
     k, n = part
-    for m in shell_matters(site)[k::n]:
-        yield _shell_page(env, matter_page(site, m), common)
+    for path in shell_paths(site)[k::n]:
+        page = shell_page_of(site, path)
+        assert page is not None
+        yield _shell_page(env, page, common)
 
 
 def render_shell_page(catalogue: Catalogue, settings: Settings, audience: Audience, path: str,

@@ -15,6 +15,7 @@ from typing import Any
 from ..inspection import TEMPLATE_PATH, checklist, window_sops
 from ..model import Catalogue
 from ..model.audience import Audience
+from ..schema.guide import Guide
 from ..schema.matter import Matter, OnlineDepth, State
 from ..schema.sop import Category, Phase
 from ..schema.reference import all_field_tables
@@ -52,7 +53,7 @@ def all_pages(site: Site, shells: bool = True) -> Iterator[Page]:
     yield from matter_pages(site, shells)
     yield from place_pages(site)
     yield from sop_pages(site)
-    yield from guide_pages(site)
+    yield from guide_pages(site, shells)
     yield from browse_pages(site)
     if site.staff:
         yield from inspection_pages(site)
@@ -93,31 +94,33 @@ def answer_box(cat: Catalogue, m: Matter) -> dict[str, Any]:
 
 
 def matter_pages(site: Site, shells: bool = True) -> Iterator[Page]:
-    cat = site.catalogue
-    for m in cat.matters.values():
-        if m.status.state is State.CANCELLED:
-            yield Page(source_of("matter", m.id), "tombstone.md.j2", {"m": m, "alternatives": [cat.matters[a] for a in m.status.alternatives]})
-        elif not has_shell_page(cat, m):
-            yield Page(source_of("matter", m.id), "moved.md.j2", {"m": m, "successor": cat.final_successor(m)})
-        elif shells:
-            yield matter_page(site, m)
+    """Every matter's page, and the shell they are poured into."""
+    if shells:
+        yield from (matter_shell_page(site, m) for m in site.catalogue.matters.values())
     yield Page(f"matters/{SHELL_DIR}.md", "shell.md.j2", {"marks": MARKS, "kind": "matter"})
 
 
-def has_shell_page(cat: Catalogue, m: Matter) -> bool:
-    """A matter one can apply for (or suspended) has its 办事攻略 as a shell page; a cancelled one has a tombstone
-    and a merged or delegated one a page leading to its successor, both laid out by the renderer."""
+def has_guide_page(cat: Catalogue, m: Matter) -> bool:
+    """A matter one can apply for (or suspended) has its 办事攻略; a cancelled one has a tombstone instead, and a
+    merged or delegated one a page leading to its successor."""
     if m.status.state is State.CANCELLED:
         return False
     return not (m.status.state in (State.MERGED, State.DELEGATED) and cat.final_successor(m))
 
 
-def shell_matters(site: Site) -> list[Matter]:
-    return [m for m in site.catalogue.matters.values() if has_shell_page(site.catalogue, m)]
+def matter_shell_page(site: Site, m: Matter) -> Page:
+    """A matter's page: its 办事攻略, its tombstone, or the page leading to its successor."""
+    cat = site.catalogue
+    path = url_of("matter", m.id) + "index.html"
+    if m.status.state is State.CANCELLED:
+        return Page(path, "tombstone.html.j2", {"m": m, "alternatives": [cat.matters[a] for a in m.status.alternatives]}, shell="matters")
+    if not has_guide_page(cat, m):
+        return Page(path, "moved.html.j2", {"m": m, "successor": cat.final_successor(m)}, shell="matters")
+    return matter_page(site, m)
 
 
 def matter_page(site: Site, m: Matter) -> Page:
-    """The 办事攻略 of a matter that can be applied for (or is suspended): a shell page."""
+    """The 办事攻略 of a matter that can be applied for (or is suspended)."""
     cat = site.catalogue
     return Page(url_of("matter", m.id) + "index.html", "matter.html.j2", shell="matters", context={
         "m": m,
@@ -137,12 +140,23 @@ def matter_page(site: Site, m: Matter) -> Page:
     })
 
 
+def shell_paths(site: Site) -> list[str]:
+    """Where every shell page is published: all matter pages and guide pages. The renderer lays out one shell
+    per section instead of thousands of pages."""
+    return ([url_of("matter", m) + "index.html" for m in site.catalogue.matters]
+            + [url_of("guide", g) + "index.html" for g in site.catalogue.guides])
+
+
 def shell_page_of(site: Site, path: str) -> Page | None:
-    """The shell page published at `path` ("matters/<id>/index.html"), if there is one: for serving a page
-    rendered on request, without building every page's context."""
+    """The shell page published at `path` ("matters/<id>/index.html"), if there is one; only its own context is
+    built (a build renders pages in parts, a preview server one page on request)."""
     section, _, rest = path.partition("/")
-    m = site.catalogue.matters.get(rest.removesuffix("index.html").rstrip("/")) if section == "matters" else None
-    return matter_page(site, m) if m is not None and has_shell_page(site.catalogue, m) else None
+    key = rest.removesuffix("index.html").rstrip("/")
+    if section == "matters" and key in site.catalogue.matters:
+        return matter_shell_page(site, site.catalogue.matters[key])
+    if section == "guides" and key in site.catalogue.guides:
+        return guide_page(site.catalogue.guides[key])
+    return None
 
 
 def place_pages(site: Site) -> Iterator[Page]:
@@ -179,12 +193,16 @@ def _grouped(items: list, attr: str, order: type[Enum]) -> list[tuple[str, list]
     return [g for g in groups if g[1]]
 
 
-def guide_pages(site: Site) -> Iterator[Page]:
+def guide_pages(site: Site, shells: bool = True) -> Iterator[Page]:
     cat = site.catalogue
-    for g in cat.guides.values():
-        numbers = step_numbers(g.steps)  # type: ignore[arg-type]
-        yield Page(source_of("guide", g.id), "guide.md.j2", {"g": g, "numbers": numbers})
+    if shells:
+        yield from (guide_page(g) for g in cat.guides.values())
+    yield Page(f"guides/{SHELL_DIR}.md", "shell.md.j2", {"marks": MARKS, "kind": "guide"})
     yield Page("guides/index.md", "guide_index.md.j2", {"guides": list(cat.guides.values())})
+
+
+def guide_page(g: Guide) -> Page:
+    return Page(url_of("guide", g.id) + "index.html", "guide.html.j2", {"g": g, "numbers": step_numbers(g.steps)}, shell="guides")  # type: ignore[arg-type]
 
 
 def browse_pages(site: Site) -> Iterator[Page]:

@@ -60,20 +60,24 @@ class Shell:
     parts: tuple[str, ...]  # literal HTML between the slots
     slots: tuple[str, ...]  # what goes between parts[i] and parts[i + 1]
     toc_item: str  # the renderer's markup for one table-of-contents entry, with the placeholders in it
+    toc_open: str  # the table of contents' title and list around the entries (left out when a page has no h2)
+    toc_close: str
 
     @classmethod
     def parse(cls, text: str, url: str) -> Shell:
+        block = re.search(r'<label class="md-nav__title" for="__toc">.*?</ul>', text, re.S)
         item = re.search(rf'<li class="md-nav__item">\s*<a href="#{MARKS.toc_id}".*?</li>', text, re.S)
         content = re.search(rf'<h1 id="{MARKS.heading_id}">.*?<p>{MARKS.body}</p>', text, re.S)
-        if not item or not content:
+        if not block or not item or not content or not block.start() < item.start() < item.end() <= block.end():
             raise ShellError(f"页面外壳 {url} 缺少占位内容（目录或正文），可能是主题升级改了页面结构")
+        toc_open, toc_close = text[block.start():item.start()], text[item.end():block.end()]
         text = text[:content.start()] + "\0body\0" + text[content.end():]
-        text = text[:item.start()] + "\0toc\0" + text[item.end():]
+        text = text[:block.start()] + "\0toc\0" + text[block.end():]
         for name, mark in (("title", MARKS.title), ("description", MARKS.description), ("url", url),
                            ("heading_id", MARKS.heading_id)):
             text = text.replace(mark, f"\0{name}\0")
         pieces = text.split("\0")
-        return cls(url, tuple(pieces[0::2]), tuple(pieces[1::2]), item.group(0))
+        return cls(url, tuple(pieces[0::2]), tuple(pieces[1::2]), item.group(0), toc_open, toc_close)
 
     def fill(self, page: ShellPage) -> bytes:
         h1 = re.match(r'<h1 id="([^"]*)"', page.body)
@@ -85,8 +89,9 @@ class Shell:
         return "".join(out).encode("utf-8")
 
     def _toc(self, body: str) -> str:
-        return "".join(self.toc_item.replace(f"#{MARKS.toc_id}", f"#{hid}").replace(MARKS.toc, _TAGS.sub("", text))
-                       for hid, text in _HEADINGS.findall(body))
+        items = "".join(self.toc_item.replace(f"#{MARKS.toc_id}", f"#{hid}").replace(MARKS.toc, _TAGS.sub("", text))
+                        for hid, text in _HEADINGS.findall(body))
+        return self.toc_open + items + self.toc_close if items else ""
 
 
 def shell_sources(sections: set[str], render) -> dict[str, bytes]:
