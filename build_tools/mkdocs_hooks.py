@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from build_tools.model import Audience  # noqa: E402
 from build_tools.problems import ContentError
 from build_tools.publish import ENV_AUDIENCE, ENV_PREGENERATED, docs_dir, generate_sources
+from build_tools.render import aside
 from build_tools.render.shell import ShellPage, fill_shells, take_shells
 from build_tools.render.sitemap import add_to_sitemap
 from build_tools.serving import preview_for
@@ -71,6 +72,12 @@ def on_config(config):
     config.extra["sample_data"] = settings.sample_data
     config.extra["audience"] = audience.value
     return config
+
+
+def on_page_content(html, page, config, files):
+    """Put back the long lists the page's source left out for speed (render/aside.py)."""
+    sidecar = Path(page.file.abs_src_path).parent / Path(aside.sidecar_of(page.file.src_uri)).name
+    return aside.restore(html, sidecar.read_text(encoding="utf-8")) if sidecar.is_file() else html
 
 
 def on_post_build(config):

@@ -32,8 +32,9 @@ from .load.gitdates import git_file_dates
 from .model import Audience, Catalogue, build_catalogue, view
 from .problems import ContentError
 from .qr.files import image_codes, link_files, qr_image_files
-from .render import Rendered, make_environment, render_site, shell_pages, write_tree
-from .render.shell import Shell, ShellPage, take_shells
+from .render import Rendered, Site, make_environment, render_site, shell_pages, write_tree
+from .render.pages import shell_paths
+from .render.shell import Shell, ShellPage, fill_shells, take_shells
 from .render.sitemap import add_to_sitemap
 from .search.citizen import citizen_search_files
 from .serving import Preview
@@ -170,27 +171,29 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
 
 def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settings: Settings, timings: Timings,
            booklets: bool) -> Timings:
-    sources: Rendered = timings.run("生成列表等页面", render_site, visible, settings, audience, shells=False)
-    timings.run("写入", write_tree, sources.sources, docs_dir(root, audience))
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    helper_out = Path(tempfile.mkdtemp(prefix=f".{out.name}-helper-", dir=out.parent))  # the helper's files, moved in at the end
     renderer = None
     try:
-        renderer = _Renderer(root, audience, staging)
-        pour = _Pour(staging, renderer, timings)
         with _helper(visible, settings, audience) as helper:
-            other_half = helper.submit(_shell_pages_part, 1, 2)
-            search = helper.submit(_make_search_index)
+            kept = helper.submit(_render_and_keep, 1, 2)
+            made = helper.submit(_write_search_index_and_exports, helper_out)
+            sources: Rendered = timings.run("生成列表等页面", render_site, visible, settings, audience, shells=False)
+            timings.run("写入", write_tree, sources.sources, docs_dir(root, audience))
+            renderer = _Renderer(root, audience, staging)
+            pour = _Pour(staging, renderer, timings)
             timings.run("生成事项页面", lambda: [pour.add(page) for page in shell_pages(visible, settings, audience, part=(0, 2))])
-            timings.run("等待辅助进程：事项页面", lambda: [pour.add(page) for page in other_half.result()])
             timings.run("写入", pour.close)
-            written = helper.submit(_write_search_index_and_exports, staging)  # the renderer is done: nothing empties the folder now
+            kept.result()
+            poured = helper.submit(_pour_kept, staging, pour.shells)
             files = by_products(visible, settings, timings, exports=False, search=False)
-            search.result()
-            timings.run("等待辅助进程：搜索索引和导出", written.result)
-        timings.run("写入", _write_files, staging, files)
-        add_to_sitemap(staging, settings.site_url, pour.urls)
+            timings.run("写入", _write_files, staging, files)
+            timings.run("等待辅助进程：搜索索引和导出", made.result)
+            timings.run("等待辅助进程：事项页面", poured.result)
+        _move_into(helper_out, staging)
+        add_to_sitemap(staging, settings.site_url, [path.removesuffix("index.html") for path in shell_paths(Site(visible, settings, audience))])
         if booklets:
             timings.run("口袋书", lambda: _write_files(staging, booklet_files(root, visible, settings)))
         _swap(staging, out)
@@ -200,52 +203,62 @@ def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settin
             renderer.proc.wait()
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(helper_out, ignore_errors=True)
     return timings
 
 
 #: What a forked helper process renders from: set just before the fork, so nothing has to be pickled over.
 _shared: tuple[Catalogue, Settings, Audience] | None = None
+#: The helper's half of the shell pages, kept in the helper until the renderer has laid out the shells.
+_kept: list[ShellPage] = []
 
 
 def _helper(visible: Catalogue, settings: Settings, audience: Audience) -> ProcessPoolExecutor:
-    """One forked process for the second core: it inherits the catalogue instead of receiving a copy."""
+    """One forked process for the second core: it inherits the catalogue instead of receiving a copy, and keeps
+    what it makes (100 MB of pages at 5,000 matters are not worth sending back)."""
     global _shared
     _shared = (visible, settings, audience)
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
 
 
-def _shell_pages_part(k: int, n: int) -> list[ShellPage]:
+def _render_and_keep(k: int, n: int) -> None:
     assert _shared is not None
-    return list(shell_pages(*_shared, part=(k, n)))
+    _kept[:] = shell_pages(*_shared, part=(k, n))
 
 
-#: The search index, made by the helper while the renderer runs and kept there until it may be written.
-_search_files: dict[str, bytes] = {}
+def _pour_kept(site: Path, shells: dict[str, Shell]) -> None:
+    fill_shells(site, _kept, shells)
+    _kept.clear()
 
 
-def _make_search_index() -> None:
-    assert _shared is not None
-    _search_files.update(citizen_search_files(_shared[0]))
-
-
-def _write_search_index_and_exports(site: Path) -> None:
-    """Written by the helper itself (12 MB of index and 30 KB of exports a matter are not worth sending back),
-    once the renderer is done: it empties its output folder when it starts."""
+def _write_search_index_and_exports(folder: Path) -> None:
+    """Into a folder of the helper's own: the renderer empties the site folder when it starts."""
     assert _shared is not None
     visible, settings, _ = _shared
-    _write_files(site, _search_files)
-    _search_files.clear()
-    _write_files(site, export_files(visible, settings))
+    _write_files(folder, citizen_search_files(visible))
+    _write_files(folder, export_files(visible, settings))
+
+
+def _move_into(source: Path, target: Path) -> None:
+    """Move every file of `source` into the same place under `target` (whole folders by one rename where `target`
+    has none of that name)."""
+    for entry in source.iterdir():
+        there = target / entry.name
+        if entry.is_dir() and there.is_dir():
+            _move_into(entry, there)
+        else:
+            entry.rename(there)
 
 
 class _Pour:
-    """Shell pages wait until the renderer has made the shells; then each is written."""
+    """This process's shell pages wait until the renderer has made the shells; then each is written."""
 
     def __init__(self, site: Path, renderer: _Renderer, timings: Timings):
         self.site, self.renderer, self.timings = site, renderer, timings
         self.shells: dict[str, Shell] | None = None
         self.waiting: list[ShellPage] = []
-        self.urls: list[str] = []
+        self.written = 0
 
     def add(self, page: ShellPage) -> None:
         self.waiting.append(page)
@@ -265,14 +278,10 @@ class _Pour:
 
     def _flush(self) -> None:
         assert self.shells is not None
-        for page in self.waiting:
-            data = self.shells[page.shell].fill(page)
-            target = self.site / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            self.urls.append(page.path.removesuffix("index.html"))
-            if len(self.urls) % 1000 == 0:
-                self.timings.say(f"已写入 {len(self.urls)} 个事项页面")
+        fill_shells(self.site, self.waiting, self.shells)
+        self.written += len(self.waiting)
+        if self.written // 1000 > (self.written - len(self.waiting)) // 1000:
+            self.timings.say(f"已写入 {self.written} 个事项页面")
         self.waiting.clear()
 
 

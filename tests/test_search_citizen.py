@@ -133,17 +133,22 @@ def test_every_character_and_pair_of_a_text_is_a_key(text):
 
 @given(st.lists(st.tuples(_HAN_TEXT, st.sampled_from([1.0, 5.0, 12.0])), min_size=1, max_size=4), st.integers(0, 3))
 def test_a_page_is_listed_under_each_of_its_keys_with_a_positive_score(fields, extra):
+    """Every key of a page's titles and names, and every key of two or more characters of its running text."""
+    def keys(text: str, weight: float) -> set[str]:
+        found = compact.keys_of(text)
+        return set(found.counts if weight >= compact.SINGLE_FROM else found.pairs)
+
     docs = [Document(f"/p{n}/", f"p{n}", "", tuple(fields if n == 0 else [("无关内容", 1.0)])) for n in range(extra + 1)]
     index = compact.build(docs, frozenset())
     merged = {}
     for rel, text in index.files.items():
         if "/k/" in rel:
             merged.update(json.loads(text))
-    expected = set().union(*(compact.keys_of(t).counts for t, _ in fields))
+    expected = set().union(*(keys(t, w) for t, w in fields))
     for key in expected:
         postings = merged[key]
         assert postings[0] == 0 and postings[1] >= 1  # page 0 first, score stored as a positive integer
-    assert set(merged) == expected | set(compact.keys_of("无关内容").counts if extra else ())
+    assert set(merged) == expected | (keys("无关内容", 1.0) if extra else set())
 
 
 # --- in a browser -------------------------------------------------------------------------------------------------

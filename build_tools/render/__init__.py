@@ -18,7 +18,7 @@ from ..export.schema_org import matter_jsonld
 from ..model import Catalogue
 from ..model.audience import Audience
 from ..settings import Settings
-from . import text
+from . import aside, text
 from ..qr.links import short_url
 from ..urls import url_of
 from .pages import Page, Site, all_pages, shell_page_of, shell_paths
@@ -54,7 +54,7 @@ def make_environment(auto_reload: bool = False) -> Environment:
         comment_end_string="##}",
     )
     env.filters.update(md=text.to_html, md_inline=text.to_inline_html, plain=text.plain, md_text=text.md_text,
-                       heading_id=text.heading_id)
+                       heading_id=text.heading_id, aside=aside.aside)
     env.globals.update(url_of=url_of, short_url=short_url)
     env.globals["matter_jsonld"] = matter_jsonld  # schema.org JSON-LD of a matter page (export/schema_org.py)
     return env
@@ -77,7 +77,11 @@ def render_site(catalogue: Catalogue, settings: Settings, audience: Audience, to
         if page.shell:
             out.pages.append(_shell_page(env, page, common))
         else:
-            out.sources[page.path] = env.get_template(page.template).render(_context(page, common)).encode("utf-8")
+            pieces: list[str] = []
+            context = {**_context(page, common), aside.CONTEXT_KEY: pieces}
+            out.sources[page.path] = env.get_template(page.template).render(context).encode("utf-8")
+            if pieces:
+                out.sources[aside.sidecar_of(page.path)] = aside.sidecar(pieces)
     if site.staff:
         out.sources[TEMPLATE_PATH] = template_csv(checklist(catalogue))
     return out

@@ -26,10 +26,11 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 
-from .documents import Document
+from .documents import TERMS, Document
 
 #: Where the index goes, inside the site.
 INDEX_DIR = Path("search") / "i"
@@ -39,6 +40,8 @@ K1, B = 1.4, 0.75
 SCALE = 10
 #: Target size of a key file before compression; the bucket count follows from it.
 BUCKET_BYTES = 3000
+#: Fields weighted at least this (titles, other names, synonyms, step headings) also give single-character keys.
+SINGLE_FROM = TERMS
 #: Results per file of d/ (about 2 KB, under 1 KB gzipped).
 DOCS_PER_FILE = 16
 _TOKENS = re.compile(r"[\u3400-\u9fff]+|[^\W_\u3400-\u9fff]+")
@@ -62,6 +65,11 @@ class Keys:
 
     counts: dict[str, int]
     length: int
+
+    @property
+    def pairs(self) -> dict[str, int]:
+        """The keys of two or more characters."""
+        return {k: c for k, c in self.counts.items() if len(k) > 1}
 
 
 def keys_of(text: str, stopwords: frozenset[str] = frozenset()) -> Keys:
@@ -106,15 +114,11 @@ def build(docs: list[Document], stopwords: frozenset[str]) -> CompactIndex:
     norms = [K1 * (1 - B + B * length / average) for length in lengths]
     total = len(docs)
     encoded: dict[str, str] = {}
-    for key, pages in postings.items():
-        df = len(pages) // 2
-        idf = math.log((total - df + 0.5) / (df + 0.5) + 1)
-        parts, last = [], 0
-        for i in range(0, len(pages), 2):
-            page, x = pages[i], pages[i + 1]
-            parts.append(f"{page - last},{max(1, round(idf * (K1 + 1) * x / (norms[page] + x) * SCALE))}")
-            last = page
-        encoded[key] = "[" + ",".join(parts) + "]"
+    for key, (pages, weights) in postings.items():
+        factor = math.log((total - len(pages) + 0.5) / (len(pages) + 0.5) + 1) * (K1 + 1) * SCALE
+        scores = [int(factor * x / (norms[page] + x) + 0.5) or 1 for page, x in zip(pages, weights)]
+        gaps = [pages[0], *(b - a for a, b in zip(pages, pages[1:]))]
+        encoded[key] = "[" + ",".join(map(str, chain.from_iterable(zip(gaps, scores)))) + "]"
 
     buckets = max(16, sum(len(text) for text in encoded.values()) // BUCKET_BYTES)
     grouped: dict[int, list[str]] = {}
@@ -141,11 +145,14 @@ def build(docs: list[Document], stopwords: frozenset[str]) -> CompactIndex:
                         frozenset(encoded))
 
 
-def _weighted(docs: list[Document], stopwords: frozenset[str]) -> tuple[dict[str, list], list[int]]:
-    """key -> [page, weighted frequency, page, weighted frequency, ...] in page order, and each page's length.
-    Pages repeat most of their wording (materials, conditions, synonyms), so each distinct text is cut once."""
+def _weighted(docs: list[Document], stopwords: frozenset[str]) -> tuple[dict[str, tuple[list[int], list[float]]], list[int]]:
+    """key -> (its pages in order, the key's weighted frequency in each), and each page's length. Single
+    characters are keys only from fields weighted SINGLE_FROM or more: from running text they would be most of
+    the index and say little. Pages repeat most of their wording (materials, conditions, synonyms), so each
+    distinct text is cut once."""
     cut: dict[str, Keys] = {}
-    postings: dict[str, list] = {}
+    pairs: dict[str, dict[str, int]] = {}
+    postings: dict[str, tuple[list[int], list[float]]] = {}
     lengths = []
     for n, doc in enumerate(docs):
         frequency: dict[str, float] = {}
@@ -154,16 +161,18 @@ def _weighted(docs: list[Document], stopwords: frozenset[str]) -> tuple[dict[str
             keys = cut.get(text)
             if keys is None:
                 keys = cut[text] = keys_of(text, stopwords)
+                pairs[text] = keys.pairs
             length += keys.length
-            for key, count in keys.counts.items():
+            for key, count in (keys.counts if weight >= SINGLE_FROM else pairs[text]).items():
                 frequency[key] = frequency.get(key, 0.0) + count * weight
         lengths.append(length)
         for key, x in frequency.items():
             entry = postings.get(key)
             if entry is None:
-                postings[key] = [n, x]
+                postings[key] = ([n], [x])
             else:
-                entry += (n, x)
+                entry[0].append(n)
+                entry[1].append(x)
     return postings, lengths
 
 
