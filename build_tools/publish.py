@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from itertools import chain
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,9 +156,9 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
     """Full build into `out`, replacing it only on success; with `booklets`, also every hall's booklet PDF.
 
     Both cores work: the renderer (MkDocs, its own process) lays out the few pages it owns while this process and
-    a forked helper render the matter pages (half each); this process pours each into its shell as soon as the
-    renderer has made the shells. The helper also makes the search index and writes the exports, while this
-    process writes the short links, statistics and QR images."""
+    a forked helper render the matter pages; this process pours each into its shell as soon as the renderer has
+    made the shells. The helper renders one page in HELPER_PAGE_SHARE and makes the search index and the exports,
+    while this process renders the other pages and writes the short links, statistics and QR images."""
     timings = timings or Timings()
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
@@ -178,13 +179,14 @@ def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settin
     renderer = None
     try:
         with _helper(visible, settings, audience) as helper:
-            kept = helper.submit(_render_and_keep, 1, 2)
+            kept = helper.submit(_render_and_keep, 0, HELPER_PAGE_SHARE)
             made = helper.submit(_write_search_index_and_exports, helper_out)
             sources: Rendered = timings.run("生成列表等页面", render_site, visible, settings, audience, shells=False)
             timings.run("写入", write_tree, sources.sources, docs_dir(root, audience))
             renderer = _Renderer(root, audience, staging)
             pour = _Pour(staging, renderer, timings)
-            timings.run("生成事项页面", lambda: [pour.add(page) for page in shell_pages(visible, settings, audience, part=(0, 2))])
+            mine = chain.from_iterable(shell_pages(visible, settings, audience, part=(k, HELPER_PAGE_SHARE)) for k in range(1, HELPER_PAGE_SHARE))
+            timings.run("生成事项页面", lambda: [pour.add(page) for page in mine])
             timings.run("写入", pour.close)
             kept.result()
             poured = helper.submit(_pour_kept, staging, pour.shells)
@@ -208,9 +210,12 @@ def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settin
     return timings
 
 
+#: The helper renders one shell page in this many: it also makes the search index and the exports, this process
+#: the renderer's pages and the QR images (at 5,000 matters a third lets both finish within a second or two).
+HELPER_PAGE_SHARE = 3
 #: What a forked helper process renders from: set just before the fork, so nothing has to be pickled over.
 _shared: tuple[Catalogue, Settings, Audience] | None = None
-#: The helper's half of the shell pages, kept in the helper until the renderer has laid out the shells.
+#: The helper's share of the shell pages, kept in the helper until the renderer has laid out the shells.
 _kept: list[ShellPage] = []
 
 

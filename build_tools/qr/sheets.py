@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import segno
-
 from ..model import Catalogue
 from ..schema import Hall, Matter
 from ..settings import Settings
-from .links import ErrorLevel, make_qr, short_url
+from .links import ErrorLevel, QRSymbol, make_qr, short_url
 
 A4_W, A4_H, MARGIN = 210.0, 297.0, 12.0
 QUIET_ZONE = 4
@@ -69,7 +67,7 @@ class Sheet:
     height: float = A4_H
 
 
-def symbol(qr: segno.QRCode) -> Symbol:
+def symbol(qr: QRSymbol) -> Symbol:
     """Run-length path of the dark modules, offset by the quiet zone (one subpath per horizontal run)."""
     parts = []
     for y, row in enumerate(qr.matrix):
@@ -120,7 +118,7 @@ def proof_sheets(catalogue: Catalogue, settings: Settings, level: ErrorLevel) ->
     return _paginate("二维码校样（打印前逐个扫码核对）", items, PROOF)
 
 
-def _paginate(title: str, items: list[tuple[str, str, str, segno.QRCode]], layout: Layout) -> list[Sheet]:
+def _paginate(title: str, items: list[tuple[str, str, str, QRSymbol]], layout: Layout) -> list[Sheet]:
     per_page = layout.columns * layout.rows
     cell_w = (A4_W - 2 * MARGIN) / layout.columns
     cell_h = (A4_H - 2 * MARGIN - 10) / layout.rows
