@@ -235,7 +235,7 @@ def test_query_in_the_address_traditional_characters_and_filters(browser, server
     page.wait_for_function("() => document.getElementById('bk-results').dataset.state === 'done'", timeout=30_000)
     first = page.eval_on_selector("#bk-results li a", "a => a.getAttribute('href')")
     assert "/matters/yingye-zhizhao-buling/" in first
-    assert page.evaluate("document.documentElement.lang") == "zh"  # search.js borrows it only while Pagefind starts
+    assert page.evaluate("document.documentElement.lang") == "zh"  # screen readers keep reading the page as Chinese
     page.select_option("select[name=department]", "国家税务总局北京市西城区税务局")
     hits = _search(page, "证明")
     assert hits and set(hits) <= {"wanshui-zhengming", "fapiao-daikai", "geren-suodeshui-huisuan"}
