@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.search.analyzer import SYNONYMS_FILE, Analyzer, Corrector, RulesError, fold, fold_chars, load_rules
+from build_tools.search.analyzer import SYNONYMS_FILE, Analyzer, Corrector, RulesError, fold, fold_chars, load_rules, two_character_words
 from build_tools.search.citizen import HASHES, bloom
 from build_tools.search.compact import fnv1a
 from build_tools.validate import validate_tree
@@ -17,6 +17,18 @@ from .support import REPO
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
     return Analyzer(load_rules(), ["上户口", "开公司", "营业执照遗失补领", "社会保障卡补换"])
+
+
+def test_two_character_words_are_the_analyzer_s():
+    """The citizen lexicon reads jieba's word list itself instead of initialising jieba: it must know exactly the
+    two-character words an analyzer with the same user words knows."""
+    user_words = ["上户口", "开公司", "营业执照遗失补领", "社卡", "A证"]
+    analyzer, known = Analyzer(load_rules(), user_words), two_character_words(load_rules(), user_words)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "matters").glob("*.yaml"))]
+    candidates = {t[i:i + 2] for t in texts for i in range(len(t) - 1)} | {"社卡", "A证", "龘龘"}
+    han_pairs = {w for w in candidates if all("\u3400" <= c <= "\u9fff" for c in w)}
+    assert known & candidates == {w for w in han_pairs if analyzer.in_dictionary(w)}
+    assert {"社卡", "执照", "户口"} <= known and not {"A证", "龘龘"} & known
 
 
 def test_fold_traditional_full_width_and_case():

@@ -164,6 +164,20 @@ class Word:
     parts: tuple[str, ...] = ()
 
 
+#: A line of jieba's word list that is a word of two Chinese characters: the word and its frequency.
+_TWO_CHARACTER_ENTRY = re.compile(r"^([\u3400-\u9fff]{2}) (\d+)", re.M)
+
+
+def two_character_words(rules: Rules, user_words: Iterable[str] = ()) -> frozenset[str]:
+    """The two-character Chinese words an `Analyzer` with these user words knows (`in_dictionary`), read straight
+    from jieba's word list: 0.1 s, where making an Analyzer (initialising jieba) takes 1 s, and the citizen
+    lexicon needs nothing more of jieba."""
+    with jieba.Tokenizer().get_dict_file() as listed:
+        known = {w for w, freq in _TWO_CHARACTER_ENTRY.findall(listed.read().decode("utf-8")) if int(freq)}
+    added = {fold(w) for w in user_words} | rules.words()
+    return frozenset(known | {w for w in added if len(w) == 2 and _TWO_CHARACTER_ENTRY.match(f"{w} 1")})
+
+
 class Analyzer:
     """Folding + jieba with a user dictionary + synonym lookup. One instance per index (its dictionary is saved
     with the index, so queries are cut exactly like the documents were)."""

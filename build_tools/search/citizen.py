@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from ..model import Catalogue
-from .analyzer import Analyzer, Rules, load_rules, name_parts, t2s_chars
+from .analyzer import Rules, load_rules, name_parts, t2s_chars, two_character_words
 from .compact import build as build_index, fnv1a
 from .documents import Document, documents
 
@@ -30,9 +30,9 @@ def citizen_search_files(cat: Catalogue) -> dict[str, bytes]:
     rules = load_rules()
     docs = documents(cat, rules)
     index = build_index(docs, rules.stopwords)
-    analyzer = Analyzer(rules, [part for m in cat.live_matters() for name in (m.name, *m.popular_names) for part in name_parts(name)])
+    known = two_character_words(rules, [part for m in cat.live_matters() for name in (m.name, *m.popular_names) for part in name_parts(name)])
     chars = {k for k in index.keys if len(k) == 1 and "\u3400" <= k <= "\u9fff"}
-    words = {k for k in index.keys if len(k) == 2 and all("\u3400" <= c <= "\u9fff" for c in k) and analyzer.in_dictionary(k)}
+    words = index.keys & known
     files = {f"search/{rel}": text.encode("utf-8") for rel, text in index.files.items()}
     files[LEXICON.as_posix()] = json.dumps(lexicon(rules, chars, words, docs, index.info.to_json()), ensure_ascii=False,
                                            separators=(",", ":")).encode("utf-8")
