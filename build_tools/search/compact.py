@@ -30,7 +30,7 @@ from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 
-from .documents import TERMS, Document
+from .documents import BODY, TERMS, Document
 
 #: Where the index goes, inside the site.
 INDEX_DIR = Path("search") / "i"
@@ -75,19 +75,25 @@ class Keys:
 def keys_of(text: str, stopwords: frozenset[str] = frozenset()) -> Keys:
     """Every character and character pair of the Chinese runs of `text` (NFKC, lower case), and every other word
     with its first one and two characters; stop words are left out (queries drop them)."""
-    counts: Counter[str] = Counter()
+    sequence, length = _key_sequence(text, stopwords)
+    return Keys(dict(Counter(sequence)), length)
+
+
+def _key_sequence(text: str, stopwords: frozenset[str]) -> tuple[list[str], int]:
+    """The keys of `text` as often as they occur, and its length in tokens."""
+    sequence: list[str] = []
     length = 0
     for token in _TOKENS.findall(unicodedata.normalize("NFKC", text).lower()):
         if _HAN.match(token):
             length += len(token)
-            counts.update(token)
-            counts.update(token[i:i + 2] for i in range(len(token) - 1))
+            sequence += token
+            sequence += [token[i:i + 2] for i in range(len(token) - 1)]
         else:
             length += 1
-            counts.update({token[:1], token[:2], token})
-    for word in stopwords & counts.keys():
-        del counts[word]
-    return Keys(dict(counts), length)
+            sequence += dict.fromkeys((token[:1], token[:2], token))
+    if stopwords:
+        sequence = [key for key in sequence if key not in stopwords]
+    return sequence, length
 
 
 def fnv1a(text: str, seed: int = 0x811C9DC5) -> int:
@@ -149,22 +155,30 @@ def _weighted(docs: list[Document], stopwords: frozenset[str]) -> tuple[dict[str
     """key -> (its pages in order, the key's weighted frequency in each), and each page's length. Single
     characters are keys only from fields weighted SINGLE_FROM or more: from running text they would be most of
     the index and say little. Pages repeat most of their wording (materials, conditions, synonyms), so each
-    distinct text is cut once."""
-    cut: dict[str, Keys] = {}
-    pairs: dict[str, dict[str, int]] = {}
+    distinct text is cut once; running text (weight 1, most of a page) is counted by Counter, in C."""
+    cut: dict[str, tuple[dict[str, int], list[str], int]] = {}  # text -> its key counts, its pairs in order, length
     postings: dict[str, tuple[list[int], list[float]]] = {}
     lengths = []
     for n, doc in enumerate(docs):
-        frequency: dict[str, float] = {}
+        running: list[list[str]] = []
+        weighted: list[tuple[dict[str, int], float]] = []
         length = 0
         for text, weight in doc.fields:
             keys = cut.get(text)
             if keys is None:
-                keys = cut[text] = keys_of(text, stopwords)
-                pairs[text] = keys.pairs
-            length += keys.length
-            for key, count in (keys.counts if weight >= SINGLE_FROM else pairs[text]).items():
-                frequency[key] = frequency.get(key, 0.0) + count * weight
+                sequence, size = _key_sequence(text, stopwords)
+                keys = cut[text] = (dict(Counter(sequence)), [k for k in sequence if len(k) > 1], size)
+            length += keys[2]
+            if weight == BODY:
+                running.append(keys[1])
+            elif weight >= SINGLE_FROM:
+                weighted.append((keys[0], weight))
+            else:
+                weighted.append(({k: c for k, c in keys[0].items() if len(k) > 1}, weight))
+        frequency: dict[str, float] = Counter(chain.from_iterable(running))
+        for counts, weight in weighted:
+            for key, count in counts.items():
+                frequency[key] = frequency.get(key, 0) + count * weight
         lengths.append(length)
         for key, x in frequency.items():
             entry = postings.get(key)
