@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -56,11 +58,14 @@ def load_file(root: Path, path: Path) -> tuple[Document | None, list[Problem]]:
     return load_text(rel, text)
 
 
-def load_tree(root: Path, workers: int | None = None, cache: FileCache | None = None) -> LoadResult:
+def load_tree(root: Path, workers: int | None = None, cache: FileCache | None = None,
+              each: Callable[[Document, ContentType], None] | None = None) -> LoadResult:
     """Every `*.yaml` file in the content folders under `root`; every problem, not just the first.
 
     Files are parsed by `workers` processes: by default two from `PARALLEL_FROM` files on, else this process
-    alone. The result is the same either way. With a `cache`, only files changed since the last load are parsed."""
+    alone. The result is the same either way. With a `cache`, only files changed since the last load are parsed.
+    `each` is called with every document as soon as it has been parsed, in file order: validation checks it while
+    the workers parse the files after it."""
     result = LoadResult()
     files: list[tuple[Path, ContentType]] = []
     for ctype in CONTENT_TYPES:
@@ -78,16 +83,18 @@ def load_tree(root: Path, workers: int | None = None, cache: FileCache | None = 
     todo = [path for (path, _), done in zip(files, loaded) if done is None]
     if workers is None:
         workers = min(2, _cpus()) if len(todo) >= PARALLEL_FROM else 1
-    fresh = iter(_load_files(root, todo, workers))
-    for i, ((path, ctype), done) in enumerate(zip(files, loaded)):
-        if done is None:
-            done = next(fresh)
-            if cache is not None:
-                cache.put(path, stamps[i], "load", done)
-        doc, problems = done
-        result.problems.extend(problems)
-        if doc is not None:
-            result.documents[ctype.name].append((doc, ctype))
+    with closing(_load_files(root, todo, workers)) as fresh:
+        for i, ((path, ctype), done) in enumerate(zip(files, loaded)):
+            if done is None:
+                done = next(fresh)
+                if cache is not None:
+                    cache.put(path, stamps[i], "load", done)
+            doc, problems = done
+            result.problems.extend(problems)
+            if doc is not None:
+                result.documents[ctype.name].append((doc, ctype))
+                if each is not None:
+                    each(doc, ctype)
     return result
 
 
@@ -96,8 +103,10 @@ def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _load_files(root: Path, paths: list[Path], workers: int) -> list[tuple[Document | None, list[Problem]]]:
+def _load_files(root: Path, paths: list[Path], workers: int) -> Iterator[tuple[Document | None, list[Problem]]]:
+    """Each file's result in order, as soon as it is there."""
     if workers <= 1:
-        return [load_file(root, path) for path in paths]
+        yield from (load_file(root, path) for path in paths)
+        return
     with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(partial(load_file, root), paths, chunksize=_CHUNK))
+        yield from pool.map(partial(load_file, root), paths, chunksize=_CHUNK)

@@ -73,13 +73,18 @@ def _checked(doc, ctype, cache: FileCache | None):
 
 
 def _validate(root: Path, today: dt.date | None, cache: FileCache | None) -> Validated:
-    loaded = load_tree(root, cache=cache)
+    checked: dict[str, tuple] = {}  # path -> (object or None, problems), checked while the other files parse
+
+    def check(doc, ctype) -> None:
+        checked[doc.path] = _checked(doc, ctype, cache)
+
+    loaded = load_tree(root, cache=cache, each=check)
     problems = list(loaded.problems)
     tables: dict[str, dict] = {name: {} for name in _TABLES.values()}
     present: dict[str, set[str]] = {name: set() for name in _TABLES}
     for doc, ctype in loaded.all():
         present[ctype.name].add(str(doc.data.get("id", "")))
-        obj, found = _checked(doc, ctype, cache)
+        obj, found = checked[doc.path]
         problems.extend(found)
         if obj is None:
             continue
