@@ -40,6 +40,9 @@ class Catalogue:
     _predecessors: dict[str, list[Matter]] = field(default_factory=lambda: defaultdict(list))
     _halls_of: dict[str, list[Hall]] = field(default_factory=dict, init=False, repr=False)  # computed once: never changes
     _matters_at: dict[str, list[Matter]] | None = field(default=None, init=False, repr=False)
+    # Indexes made on first use: list pages ask for them dozens of times, and a catalogue does not change once built.
+    _live: list[Matter] | None = field(default=None, init=False, repr=False)
+    _matters_of: dict[str, list[Matter]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for sop in self.sops.values():
@@ -106,7 +109,9 @@ class Catalogue:
     # --- indexes ---------------------------------------------------------------------------
     def live_matters(self) -> list[Matter]:
         """Matters a citizen can still apply for (in the indexes and search)."""
-        return [m for m in self.matters.values() if m.status.state in (State.ACTIVE, State.SUSPENDED)]
+        if self._live is None:
+            self._live = [m for m in self.matters.values() if m.status.state in (State.ACTIVE, State.SUSPENDED)]
+        return self._live
 
     def matters_at(self, hall: Hall) -> list[Matter]:
         if self._matters_at is None:
@@ -117,7 +122,11 @@ class Catalogue:
         return self._matters_at.get(hall.id, [])
 
     def matters_of(self, dept: Department) -> list[Matter]:
-        return [m for m in self.live_matters() if m.authority.body == dept.id]
+        if self._matters_of is None:
+            self._matters_of = defaultdict(list)
+            for m in self.live_matters():
+                self._matters_of[m.authority.body].append(m)
+        return self._matters_of.get(dept.id, [])
 
     def by_key(self, key) -> dict[str, list[Matter]]:
         """Group live matters by a key function that returns one value or several (audience, topics)."""
