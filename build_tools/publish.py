@@ -211,8 +211,8 @@ def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settin
 
 
 #: The helper renders one shell page in this many: it also makes the search index and the exports, this process
-#: the renderer's pages and the QR images (at 5,000 matters a third lets both finish within a second or two).
-HELPER_PAGE_SHARE = 3
+#: the renderer's pages and the QR images (at 5,000 matters a fifth lets both finish together).
+HELPER_PAGE_SHARE = 5
 #: What a forked helper process renders from: set just before the fork, so nothing has to be pickled over.
 _shared: tuple[Catalogue, Settings, Audience] | None = None
 #: The helper's share of the shell pages, kept in the helper until the renderer has laid out the shells.
