@@ -146,10 +146,12 @@ def synth_tree(n: int, seed: int = 0, dest: Path | None = None) -> Path:
 
 
 def clear(*paths: Path) -> None:
-    """Remove build output before a timed cold build."""
+    """Remove build output before a timed cold build, and flush every pending write to disk: otherwise the disk
+    writes back the last run's hundreds of megabytes (and this deletion) while the next command is timed."""
     for path in paths:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
+    os.sync()
 
 
 # ------------------------------------------------------------------------------------------ sizes
