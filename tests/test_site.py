@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from build_tools.model import Audience, build_catalogue
+from build_tools.publish import build
 from build_tools.schema.matter import State
 from build_tools.validate import validate_tree
 
-from .support import REPO, build_copy
+from .support import REPO, build_copy, copy_project
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +186,20 @@ def test_a_shell_the_theme_changed_fails_loudly():
 
     with pytest.raises(ShellError, match="页面外壳"):
         Shell.parse("<html><body><h1>没有占位内容</h1></body></html>", "matters/_shell/")
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_the_release_build_and_a_plain_mkdocs_build_publish_the_same_site(tmp_path, audience):
+    """`build` shares the work between processes (the renderer, a forked helper, this one), sets long lists aside
+    from the renderer and makes the search index and exports beside it; `mkdocs build` through the hook does it all
+    in one process, in order. Both must publish the same files, byte for byte."""
+    root = copy_project(tmp_path / "project")
+    build(root, audience, tmp_path / "release")
+    env = {**os.environ, "BAIKE_AUDIENCE": audience.value, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-d", str(tmp_path / "plain")], cwd=root, env=env, check=True)
+    files = {side: {p.relative_to(tmp_path / side): p for p in sorted((tmp_path / side).rglob("*")) if p.is_file()}
+             for side in ("release", "plain")}
+    assert files["release"].keys() == files["plain"].keys()
+    assert len(files["release"]) > 100
+    differ = [str(rel) for rel, path in files["release"].items() if path.read_bytes() != files["plain"][rel].read_bytes()]
+    assert not differ, differ[:10]
