@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -99,8 +98,7 @@ def peer_page(m: dict) -> str:
 
 def write_peer(tree: Path, dest: Path) -> int:
     """The peer's docs folder from the synthetic tree's matters (not timed). Returns the number of pages."""
-    if dest.exists():
-        shutil.rmtree(dest)
+    common.clear(dest)
     docs = dest / "docs" / "matters"
     docs.mkdir(parents=True)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -249,7 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
     sizes = args.matters or [5000]
-    results = [bench_one(n, args.seed, args.skip_peer, args.skip_ours, args.repeat, args.booklets) for n in sizes]
+    try:
+        results = [bench_one(n, args.seed, args.skip_peer, args.skip_ours, args.repeat, args.booklets) for n in sizes]
+    finally:
+        common.empty_trash()
     for r in results:
         report(r)
     if len(results) > 1:

@@ -242,13 +242,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds of staff queries (after one warm-up)")
     parser.add_argument("--site", type=Path, metavar="DIR", help="measure this built site instead of building one (no --citizen)")
     args = parser.parse_args()
-    if args.site:
-        print(f"== citizen search, built site {args.site} ==")
-        measure(args.site)
-    elif args.citizen:
-        citizen(args.citizen)
-    if args.staff:
-        staff(args.staff, args.rounds)
+    try:
+        if args.site:
+            print(f"== citizen search, built site {args.site} ==")
+            measure(args.site)
+        elif args.citizen:
+            citizen(args.citizen)
+        if args.staff:
+            staff(args.staff, args.rounds)
+    finally:
+        common.empty_trash()
 
 
 if __name__ == "__main__":
