@@ -21,9 +21,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from itertools import chain
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from .booklet import booklet_files

@@ -10,6 +10,7 @@ import http.server
 import json
 import re
 import threading
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -122,7 +123,7 @@ _HAN_TEXT = st.text(alphabet=st.sampled_from("营业执照补办社保卡出生�
 
 @given(_HAN_TEXT)
 def test_every_character_and_pair_of_a_text_is_a_key(text):
-    keys = compact.keys_of(text).counts
+    keys = Counter(compact.key_sequence(text)[0])
     for run in re.findall(r"[\u3400-\u9fff]+", text):
         for i, ch in enumerate(run):
             assert keys[ch] >= 1
@@ -135,8 +136,7 @@ def test_every_character_and_pair_of_a_text_is_a_key(text):
 def test_a_page_is_listed_under_each_of_its_keys_with_a_positive_score(fields, extra):
     """Every key of a page's titles and names, and every key of two or more characters of its running text."""
     def keys(text: str, weight: float) -> set[str]:
-        found = compact.keys_of(text)
-        return set(found.counts if weight >= compact.SINGLE_FROM else found.pairs)
+        return {k for k in compact.key_sequence(text)[0] if weight >= compact.SINGLE_FROM or len(k) > 1}
 
     docs = [Document(f"/p{n}/", f"p{n}", "", tuple(fields if n == 0 else [("无关内容", 1.0)])) for n in range(extra + 1)]
     index = compact.build(docs, frozenset())

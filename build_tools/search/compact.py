@@ -26,8 +26,8 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from .documents import BODY, TERMS, Document
@@ -59,28 +59,10 @@ class IndexInfo:
         return {"path": self.path, "buckets": self.buckets, "filters": self.filters, "docs": self.docs}
 
 
-@dataclass(frozen=True)
-class Keys:
-    """The keys of one text and how often each occurs, and the text's length in tokens (for BM25)."""
-
-    counts: dict[str, int]
-    length: int
-
-    @property
-    def pairs(self) -> dict[str, int]:
-        """The keys of two or more characters."""
-        return {k: c for k, c in self.counts.items() if len(k) > 1}
-
-
-def keys_of(text: str, stopwords: frozenset[str] = frozenset()) -> Keys:
-    """Every character and character pair of the Chinese runs of `text` (NFKC, lower case), and every other word
-    with its first one and two characters; stop words are left out (queries drop them)."""
-    sequence, length = _key_sequence(text, stopwords)
-    return Keys(dict(Counter(sequence)), length)
-
-
-def _key_sequence(text: str, stopwords: frozenset[str]) -> tuple[list[str], int]:
-    """The keys of `text` as often as they occur, and its length in tokens."""
+def key_sequence(text: str, stopwords: frozenset[str] = frozenset()) -> tuple[list[str], int]:
+    """The keys of `text`, as often as they occur, and its length in tokens (for BM25): every character and character
+    pair of its Chinese runs (NFKC, lower case), and every other word with its first one and two characters; stop
+    words are left out (queries drop them)."""
     sequence: list[str] = []
     length = 0
     for token in _TOKENS.findall(unicodedata.normalize("NFKC", text).lower()):
@@ -166,7 +148,7 @@ def _weighted(docs: list[Document], stopwords: frozenset[str]) -> tuple[dict[str
         for text, weight in doc.fields:
             keys = cut.get(text)
             if keys is None:
-                sequence, size = _key_sequence(text, stopwords)
+                sequence, size = key_sequence(text, stopwords)
                 keys = cut[text] = (dict(Counter(sequence)), [k for k in sequence if len(k) > 1], size)
             length += keys[2]
             if weight == BODY:
