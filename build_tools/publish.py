@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 
 from .booklet import booklet_files
@@ -179,13 +178,13 @@ def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settin
     renderer = None
     try:
         with _helper(visible, settings, audience) as helper:
-            kept = helper.submit(_render_and_keep, 0, HELPER_PAGE_SHARE)
+            kept = helper.submit(_render_and_keep, (range(1), HELPER_PAGE_SHARE))
             made = helper.submit(_write_search_index_and_exports, helper_out)
             sources: Rendered = timings.run("生成列表等页面", render_site, visible, settings, audience, shells=False)
             timings.run("写入", write_tree, sources.sources, docs_dir(root, audience))
             renderer = _Renderer(root, audience, staging)
             pour = _Pour(staging, renderer, timings)
-            mine = chain.from_iterable(shell_pages(visible, settings, audience, part=(k, HELPER_PAGE_SHARE)) for k in range(1, HELPER_PAGE_SHARE))
+            mine = shell_pages(visible, settings, audience, part=(range(1, HELPER_PAGE_SHARE), HELPER_PAGE_SHARE))
             timings.run("生成事项页面", lambda: [pour.add(page) for page in mine])
             timings.run("写入", pour.close)
             kept.result()
@@ -228,9 +227,9 @@ def _helper(visible: Catalogue, settings: Settings, audience: Audience) -> Proce
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
 
 
-def _render_and_keep(k: int, n: int) -> None:
+def _render_and_keep(part: tuple[range, int]) -> None:
     assert _shared is not None
-    _kept[:] = shell_pages(*_shared, part=(k, n))
+    _kept[:] = shell_pages(*_shared, part=part)
 
 
 def _pour_kept(site: Path, shells: dict[str, Shell]) -> None:

@@ -88,14 +88,16 @@ def render_site(catalogue: Catalogue, settings: Settings, audience: Audience, to
 
 
 def shell_pages(catalogue: Catalogue, settings: Settings, audience: Audience, today: dt.date | None = None,
-                part: tuple[int, int] = (0, 1)) -> Iterator[ShellPage]:
+                part: tuple[range, int] = (range(1), 1)) -> Iterator[ShellPage]:
     """The shell pages one by one, as render_site makes them: a build hands each on while the next renders.
-    `part=(k, n)` gives every n-th page from the k-th, so n processes can share the work."""
+    `part=(ks, n)` gives the pages whose position modulo n is in `ks`, so processes can share the work unevenly."""
     env = make_environment()
     site = Site(catalogue, settings, audience)
     common = {"site": site, "settings": settings, "today": today or dt.date.today()}
-    k, n = part
-    for path in shell_paths(site)[k::n]:
+    ks, n = part
+    for position, path in enumerate(shell_paths(site)):
+        if position % n not in ks:
+            continue
         page = shell_page_of(site, path)
         assert page is not None
         yield _shell_page(env, page, common)

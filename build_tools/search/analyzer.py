@@ -166,6 +166,7 @@ class Word:
 
 #: A line of jieba's word list that is a word of two Chinese characters: the word and its frequency.
 _TWO_CHARACTER_ENTRY = re.compile(r"^([\u3400-\u9fff]{2}) (\d+)", re.M)
+_TWO_CHARACTERS = re.compile(r"[\u3400-\u9fff]{2}")
 
 
 def two_character_words(rules: Rules, user_words: Iterable[str] = ()) -> frozenset[str]:
@@ -175,7 +176,7 @@ def two_character_words(rules: Rules, user_words: Iterable[str] = ()) -> frozens
     with jieba.Tokenizer().get_dict_file() as listed:
         known = {w for w, freq in _TWO_CHARACTER_ENTRY.findall(listed.read().decode("utf-8")) if int(freq)}
     added = {fold(w) for w in user_words} | rules.words()
-    return frozenset(known | {w for w in added if len(w) == 2 and _TWO_CHARACTER_ENTRY.match(f"{w} 1")})
+    return frozenset(known | {w for w in added if _TWO_CHARACTERS.fullmatch(w)})
 
 
 class Analyzer:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from .documents import BODY, TERMS, Document
+from .documents import TERMS, Document
 
 #: Where the index goes, inside the site.
 INDEX_DIR = Path("search") / "i"
@@ -133,12 +133,31 @@ def build(docs: list[Document], stopwords: frozenset[str]) -> CompactIndex:
                         frozenset(encoded))
 
 
+class _Cut:
+    """One distinct text, cut once (pages repeat most of their wording: materials, conditions, synonyms): its keys
+    in order, with and without single characters, their counts, and its length."""
+
+    def __init__(self, text: str, stopwords: frozenset[str]):
+        self.keys, self.length = key_sequence(text, stopwords)
+        self.pairs = [k for k in self.keys if len(k) > 1]
+        self._counts: dict[bool, dict[str, int]] = {}
+
+    def sequence(self, weight: float) -> list[str]:
+        """Single characters are keys only from fields weighted SINGLE_FROM or more: from running text they would
+        be most of the index and say little."""
+        return self.keys if weight >= SINGLE_FROM else self.pairs
+
+    def counts(self, weight: float) -> dict[str, int]:
+        single = weight >= SINGLE_FROM
+        if single not in self._counts:
+            self._counts[single] = dict(Counter(self.sequence(weight)))
+        return self._counts[single]
+
+
 def _weighted(docs: list[Document], stopwords: frozenset[str]) -> tuple[dict[str, tuple[list[int], list[float]]], list[int]]:
-    """key -> (its pages in order, the key's weighted frequency in each), and each page's length. Single
-    characters are keys only from fields weighted SINGLE_FROM or more: from running text they would be most of
-    the index and say little. Pages repeat most of their wording (materials, conditions, synonyms), so each
-    distinct text is cut once; running text (weight 1, most of a page) is counted by Counter, in C."""
-    cut: dict[str, tuple[dict[str, int], list[str], int]] = {}  # text -> its key counts, its pairs in order, length
+    """key -> (its pages in order, the key's weighted frequency in each), and each page's length. Running text
+    (weight 1, most of a page) needs no multiplying and is counted by Counter, in C."""
+    cuts: dict[str, _Cut] = {}
     postings: dict[str, tuple[list[int], list[float]]] = {}
     lengths = []
     for n, doc in enumerate(docs):
@@ -146,17 +165,14 @@ def _weighted(docs: list[Document], stopwords: frozenset[str]) -> tuple[dict[str
         weighted: list[tuple[dict[str, int], float]] = []
         length = 0
         for text, weight in doc.fields:
-            keys = cut.get(text)
-            if keys is None:
-                sequence, size = key_sequence(text, stopwords)
-                keys = cut[text] = (dict(Counter(sequence)), [k for k in sequence if len(k) > 1], size)
-            length += keys[2]
-            if weight == BODY:
-                running.append(keys[1])
-            elif weight >= SINGLE_FROM:
-                weighted.append((keys[0], weight))
+            cut = cuts.get(text)
+            if cut is None:
+                cut = cuts[text] = _Cut(text, stopwords)
+            length += cut.length
+            if weight == 1:
+                running.append(cut.sequence(weight))
             else:
-                weighted.append(({k: c for k, c in keys[0].items() if len(k) > 1}, weight))
+                weighted.append((cut.counts(weight), weight))
         frequency: dict[str, float] = Counter(chain.from_iterable(running))
         for counts, weight in weighted:
             for key, count in counts.items():
