@@ -165,7 +165,7 @@ def analyse(tree: Path) -> dict[str, float]:
     cache of unchanged files), and what the background regeneration runs."""
     from build_tools.model import Audience, view
     from build_tools.publish import Timings, by_products, load_catalogue
-    from build_tools.render import render_site
+    from build_tools.render.site import render_site
     from build_tools.settings import load_settings
 
     from build_tools.load import FileCache

@@ -24,7 +24,7 @@ from .model import Audience, Catalogue, view
 from .model.catalogue import MaterialCounts
 from .qr.links import make_qr, short_url
 from .qr.sheets import QUIET_ZONE, Symbol, symbol
-from .render import make_environment
+from .render.site import make_environment
 from .render.flowchart import step_numbers
 from .render.pages import answer_box
 from .schema import CONTENT_TYPES, Department, Guide, Hall, Matter

@@ -17,14 +17,12 @@ from mkdocs.exceptions import PluginError
 # MkDocs loads this file by path; make the package importable when `mkdocs` runs as a console script.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from build_tools.model import Audience  # noqa: E402
-from build_tools.problems import ContentError
-from build_tools.publish import ENV_AUDIENCE, ENV_PREGENERATED, docs_dir, generate_sources
-from build_tools.render import aside
-from build_tools.render.shell import ShellPage, fill_shells, take_shells
-from build_tools.render.sitemap import add_to_sitemap
-from build_tools.serving import preview_for
-from build_tools.schema import CONTENT_TYPES
+# In a release build (ENV_PREGENERATED) this process only lays out the pages of a docs folder made already: it
+# needs the settings and the asides, so the compiler itself is imported inside the hooks that run it (mkdocs build
+# and serve without a release build), which saves the release build's renderer half a second of imports.
+from build_tools.render import aside  # noqa: E402
+from build_tools.render.shell import ShellPage
+from build_tools.renderer import ENV_AUDIENCE, ENV_PREGENERATED, docs_dir
 from build_tools.settings import load_settings
 
 log = logging.getLogger("mkdocs.hooks.baike")
@@ -50,10 +48,16 @@ def on_startup(command, dirty):
 def on_config(config):
     global _pages, _static
     root = _root(config)
-    audience = Audience(os.environ.get(ENV_AUDIENCE, Audience.PUBLIC.value))
+    audience = os.environ.get(ENV_AUDIENCE, "public")
     if os.environ.get(ENV_PREGENERATED):
         settings = load_settings(root)
     else:
+        from build_tools.model import Audience
+        from build_tools.problems import ContentError
+        from build_tools.publish import generate_sources
+        from build_tools.serving import preview_for
+
+        audience = Audience(audience)
         try:
             generated = generate_sources(root, audience, preview=preview_for(audience) if _serving else None)
         except ContentError as err:
@@ -70,7 +74,7 @@ def on_config(config):
     config.site_name = settings.site_name
     config.site_url = settings.site_url
     config.extra["sample_data"] = settings.sample_data
-    config.extra["audience"] = audience.value
+    config.extra["audience"] = str(audience)
     return config
 
 
@@ -86,6 +90,11 @@ def on_post_build(config):
     regenerated with the others."""
     if os.environ.get(ENV_PREGENERATED):
         return
+    from build_tools.model import Audience
+    from build_tools.render.shell import fill_shells, take_shells
+    from build_tools.render.sitemap import add_to_sitemap
+    from build_tools.serving import preview_for
+
     site = Path(config.site_dir)
     if _serving:
         preview_for(Audience(config.extra["audience"])).built(site, _pages or None, _static)
@@ -97,6 +106,10 @@ def on_post_build(config):
 
 def on_serve(server, config, builder):
     """Watch the content, and render a requested matter page first if the content changed since it was rendered."""
+    from build_tools.model import Audience
+    from build_tools.schema import CONTENT_TYPES
+    from build_tools.serving import preview_for
+
     preview, site, app = preview_for(Audience(config.extra["audience"])), Path(config.site_dir), server.get_app()
 
     def serve(environ, start_response):

@@ -31,8 +31,9 @@ from .load import FileCache
 from .load.gitdates import git_file_dates
 from .model import Audience, Catalogue, build_catalogue, view
 from .problems import ContentError
+from .renderer import ENV_AUDIENCE, ENV_PREGENERATED, docs_dir
 from .qr.files import image_codes, link_files, qr_image_files
-from .render import Rendered, Site, make_environment, render_site, shell_pages, write_tree
+from .render.site import Rendered, Site, make_environment, render_site, shell_pages, write_tree
 from .render.pages import shell_paths
 from .render.shell import Shell, ShellPage, fill_shells, take_shells
 from .render.sitemap import add_to_sitemap
@@ -41,10 +42,6 @@ from .serving import Preview
 from .settings import Settings, load_settings
 from .stats import statistics_files
 from .validate import validate_tree
-
-#: Environment variables the MkDocs hook reads (the hook is the only code that knows MkDocs).
-ENV_AUDIENCE = "BAIKE_AUDIENCE"
-ENV_PREGENERATED = "BAIKE_PREGENERATED"
 
 
 @dataclass
@@ -75,10 +72,6 @@ class Timings:
         total = time.perf_counter() - self.started
         parts = "，".join(f"{k} {v:.2f} 秒" for k, v in self.stages.items())
         return f"用时 {total:.2f} 秒（{parts}）"
-
-
-def docs_dir(root: Path, audience: Audience) -> Path:
-    return root / "generated" / audience.value
 
 
 def load_catalogue(root: Path, today: dt.date | None = None, cache: FileCache | None = None) -> Catalogue:
@@ -334,4 +327,4 @@ def _swap(new: Path, out: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-__all__ = ["build", "generate_sources", "load_catalogue", "docs_dir", "Timings", "RendererError", "ENV_AUDIENCE", "ENV_PREGENERATED"]
+__all__ = ["build", "generate_sources", "load_catalogue", "Timings", "RendererError"]

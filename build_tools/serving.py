@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .load import FileCache
 from .model import Audience, Catalogue
-from .render import render_shell_page, write_tree
+from .render.site import render_shell_page, write_tree
 from .render.shell import Shell, fill_shells, take_shells
 from .settings import Settings
 

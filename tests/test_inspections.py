@@ -17,7 +17,7 @@ import yaml
 from build_tools.inspection import read_results
 from build_tools.model import Audience, view
 from build_tools.publish import load_catalogue
-from build_tools.render import render_site
+from build_tools.render.site import render_site
 from build_tools.settings import load_settings
 
 from .conftest import PYTHON, pos

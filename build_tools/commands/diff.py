@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..editors.changes import GitError, Removal, compare_revisions
-from ..render import make_environment
+from ..render.site import make_environment
 
 HELP = "比较两个 git 版本的内容，用 Markdown 列出对办事群众的影响（可贴到拉取请求的评论里）"
 

@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def expected_files(root: Path = REPO) -> dict[str, str]:
     from ..editors.ownership import codeowners
-    from ..render import make_environment
+    from ..render.site import make_environment
     from ..schema import CONTENT_TYPES
     from ..schema.reference import all_field_tables, json_schema
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import catalogue_or_problems
 from ..qr.links import ErrorLevel
 from ..qr.sheets import Sheet, hall_sheets, proof_sheets
-from ..render import make_environment
+from ..render.site import make_environment
 from ..settings import load_settings
 
 HELP = "生成 A4 二维码打印页（SVG）：某个大厅或某个窗口的事项，或全部短码的校样页"

@@ -11,7 +11,7 @@ from ..editors.ownership import months_before, stale_matters
 from ..inspection import checklist, read_results, report_csv, summarize
 from ..problems import ContentError
 from ..publish import load_catalogue
-from ..render import make_environment
+from ..render.site import make_environment
 from ..validate import validate_tree
 
 HELP = "生成报告：inspections（标准化执行检查报告：汇总填好的检查表 CSV）；stale（久未核对的事项，按负责部门分组）"

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..render import make_environment
+from ..render.site import make_environment
 from ..schema.matter import State
 from ..validate import Parsed, validate_tree
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..qr.registry import REGISTRY, Entry, assign, dump, load_registry
-from ..render import make_environment
+from ..render.site import make_environment
 from ..schema import BY_NAME
 from ..schema.common import TimeUnit
 from ..schema.matter import (Audience, BodyNature, Delivery, HandlingType, Level, MaterialForm, Matter, MatterType, Necessity,

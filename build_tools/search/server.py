@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ..render import make_environment
+from ..render.site import make_environment
 from .staff import MAX_LIMIT, MAX_QUERY_CHARS, QueryError, StaffIndex, content_fingerprint
 
 PARAMS = {"q", "limit", "department", "hall", "token"}

@@ -1,0 +1,148 @@
+"""Every page of the site from the catalogue: the renderer's docs folder, the shell pages, and the template
+environment they are rendered with."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from ..export.schema_org import matter_jsonld
+from ..inspection import TEMPLATE_PATH, checklist, template_csv
+from ..model import Catalogue
+from ..model.audience import Audience
+from ..settings import Settings
+from ..qr.links import short_url
+from ..urls import url_of
+from . import aside, text
+from .pages import Page, Site, all_pages, shell_page_of, shell_paths
+from .shell import ShellPage
+
+__all__ = ["render_site", "shell_pages", "render_shell_page", "write_tree", "make_environment", "Site", "Rendered", "ShellPage"]
+
+
+@dataclass
+class Rendered:
+    """What the render stage hands on: the renderer's docs folder, and the pages poured into shells after it ran."""
+
+    sources: dict[str, bytes] = field(default_factory=dict)  # relative path -> bytes
+    pages: list[ShellPage] = field(default_factory=list)
+
+    def body(self, path: str) -> str:
+        """The body of the shell page at `path` (e.g. "matters/x/index.html")."""
+        return next(p.body for p in self.pages if p.path == path)
+
+
+def make_environment(auto_reload: bool = False) -> Environment:
+    """Templates for one build (no reload checks: thousands of pages would stat every template each time)."""
+    env = Environment(
+        auto_reload=auto_reload,
+        loader=PackageLoader("build_tools", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # `{#id}` is Markdown heading-anchor syntax in our templates, so Jinja comments use {## ... ##}.
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    env.filters.update(md=text.to_html, md_inline=text.to_inline_html, plain=text.plain, md_text=text.md_text,
+                       heading_id=text.heading_id, aside=aside.aside)
+    env.globals.update(url_of=url_of, short_url=short_url)
+    env.globals["matter_jsonld"] = matter_jsonld  # schema.org JSON-LD of a matter page (export/schema_org.py)
+    return env
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    """One environment for pages rendered one at a time while serving (reloads a template whose file changed)."""
+    return make_environment(auto_reload=True)
+
+
+def render_site(catalogue: Catalogue, settings: Settings, audience: Audience, today: dt.date | None = None,
+                shells: bool = True) -> Rendered:
+    """Every generated page: docs-folder sources for the renderer, and (unless `shells` is false) shell pages."""
+    env = make_environment()
+    site = Site(catalogue, settings, audience)
+    common = {"site": site, "settings": settings, "today": today or dt.date.today()}
+    out = Rendered()
+    for page in all_pages(site, shells):
+        if page.shell:
+            out.pages.append(_shell_page(env, page, common))
+        else:
+            pieces: list[str] = []
+            context = {**_context(page, common), aside.CONTEXT_KEY: pieces}
+            out.sources[page.path] = env.get_template(page.template).render(context).encode("utf-8")
+            if pieces:
+                out.sources[aside.sidecar_of(page.path)] = aside.sidecar(pieces)
+    if site.staff:
+        out.sources[TEMPLATE_PATH] = template_csv(checklist(catalogue))
+    return out
+
+
+def shell_pages(catalogue: Catalogue, settings: Settings, audience: Audience, today: dt.date | None = None,
+                part: tuple[range, int] = (range(1), 1)) -> Iterator[ShellPage]:
+    """The shell pages one by one, as render_site makes them: a build hands each on while the next renders.
+    `part=(ks, n)` gives the pages whose position modulo n is in `ks`, so processes can share the work unevenly."""
+    env = make_environment()
+    site = Site(catalogue, settings, audience)
+    common = {"site": site, "settings": settings, "today": today or dt.date.today()}
+    ks, n = part
+    for position, path in enumerate(shell_paths(site)):
+        if position % n not in ks:
+            continue
+        page = shell_page_of(site, path)
+        assert page is not None
+        yield _shell_page(env, page, common)
+
+
+def render_shell_page(catalogue: Catalogue, settings: Settings, audience: Audience, path: str,
+                      today: dt.date | None = None) -> ShellPage | None:
+    """The one shell page at `path`, exactly as render_site makes it (a preview server renders pages on request)."""
+    site = Site(catalogue, settings, audience)
+    page = shell_page_of(site, path)
+    if page is None:
+        return None
+    return _shell_page(_environment(), page, {"site": site, "settings": settings, "today": today or dt.date.today()})
+
+
+def _shell_page(env: Environment, page: Page, common: dict) -> ShellPage:
+    module = env.get_template(page.template).make_module(_context(page, common))
+    return ShellPage(page.path, page.shell or "", str(module.title), str(module.description), str(module))
+
+
+def _context(page: Page, common: dict) -> dict:
+    """The page's own context plus `root`, the relative path back to the site root (pages have directory URLs)."""
+    depth = page.path.count("/") + (0 if page.path.endswith(("index.md", "index.html")) else 1)
+    return {**common, **page.context, "root": "../" * depth}
+
+
+def write_tree(files: dict[str, bytes], out: Path, prune: bool = True) -> list[str]:
+    """Write `files` under `out`, touching only files whose bytes changed (so a live-reloading server
+    rebuilds just those pages) and (with `prune`) deleting generated files that no longer exist. Returns changed paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for rel, data in files.items():
+        target = out / rel
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        changed.append(rel)
+    if not prune:
+        return changed
+    wanted = {out / rel for rel in files}
+    for existing in sorted(out.rglob("*"), reverse=True):
+        if existing.is_file() and existing not in wanted:
+            existing.unlink()
+            changed.append(existing.relative_to(out).as_posix())
+        elif existing.is_dir() and not any(existing.iterdir()):
+            existing.rmdir()
+    return changed
