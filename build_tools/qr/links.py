@@ -86,20 +86,38 @@ def make_qr(url: str, level: ErrorLevel = ErrorLevel.M) -> QRSymbol:
     return QRSymbol(tuple(modules[i:i + size] for i in range(0, size * size, size)), level.value.upper())
 
 
-_DARK_RUNS = re.compile(rb"\x01+")
+#: Within a row of modules, a stretch of light modules and the dark ones after it.
+_STRETCHES = re.compile(rb"\x00*\x01+")
+
+
+class _Moves(dict):
+    """Stretch of a row -> the path's move over its light modules and line along its dark ones. A symbol has
+    hundreds of stretches but few distinct ones, so each is formatted once per build, not once per symbol."""
+
+    def __missing__(self, stretch: bytes) -> str:
+        dark = len(stretch) - len(stretch.rstrip(b"\x01"))
+        move = self[stretch] = f"m{len(stretch) - dark} 0h{dark}"
+        return move
+
+
+_MOVES = _Moves()
 
 
 def svg(qr: QRSymbol) -> bytes:
     """Vector image for the page and print: 4 px a module, quiet zone 4 modules (ISO minimum), one stroked line
     per run of dark modules. The same bytes as segno's SVG writer (a test compares them), written from the runs
     directly: segno's writer took as long as the symbol itself."""
-    moves, x, y = [], 0, 0.0  # where the pen is: the end of the last line drawn
+    moves: list[str] = []
+    x, y = 0, 0.0  # where the pen is: the end of the last line drawn, quiet zone included
     for row_number, row in enumerate(qr.matrix):
-        line_y = row_number + 4.5  # the middle of the row, quiet zone included
-        for run in _DARK_RUNS.finditer(row):
-            start, dy = run.start() + 4, line_y - y
-            moves.append(f"{'m' if moves else 'M'}{start - x} {int(dy) if dy == int(dy) else dy}h{run.end() - run.start()}")
-            x, y = run.end() + 4, line_y
+        stretches = _STRETCHES.findall(row)
+        if not stretches:
+            continue
+        line_y, first = row_number + 4.5, stretches[0]  # the middle of the row; the first move comes from the last row
+        dark, dy = len(first) - len(first.rstrip(b"\x01")), line_y - y
+        moves.append(f"{'m' if moves else 'M'}{len(first) - dark + 4 - x} {int(dy) if dy == int(dy) else dy}h{dark}")
+        moves += map(_MOVES.__getitem__, stretches[1:])
+        x, y = len(row.rstrip(b"\x00")) + 4, line_y
     size = (len(qr.matrix) + 8) * 4
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" class="segno"><title>二维码</title>'
             f'<path transform="scale(4)" class="qrline" stroke="#000" d="{"".join(moves)}"/></svg>\n').encode("utf-8")
@@ -113,8 +131,8 @@ _PNG_PIXELS = bytes.maketrans(b"\x00\x01", b"\xff\x00")
 def png(qr: QRSymbol) -> bytes:
     """Raster image to download: 8 px a module, quiet zone 4 modules, 1-bit greyscale. The same pixels as segno's
     PNG writer (a test compares them), written a row of modules at a time: segno packs every pixel in Python,
-    which made PNGs a third of the QR stage at thousands of matters. Compressed at zlib's default level, not
-    segno's 9: 0.07 ms instead of 0.7 ms an image (3 s at 5,000 matters) for 13 more bytes."""
+    which made PNGs a third of the QR stage at thousands of matters. Compressed at zlib's fastest level, not
+    segno's 9: 0.03 ms an image instead of 0.7 ms, for about 430 bytes instead of 290."""
     border = b"\xff" * 4
     blank = b"\2" + bytes(len(qr.matrix) + 8)  # filter "Up", no change: the 7 pixel rows under a scanline
     quiet = b"\0" + border + b"\xff" * len(qr.matrix) + border
@@ -122,7 +140,7 @@ def png(qr: QRSymbol) -> bytes:
     data = b"".join([quiet * 32, *rows, quiet * 32])
     width = (len(qr.matrix) + 8) * 8
     return b"\x89PNG\r\n\x1a\n" + b"".join(_png_chunk(name, body) for name, body in (
-        (b"IHDR", struct.pack(">2I5B", width, width, 1, 0, 0, 0, 0)), (b"IDAT", zlib.compress(data)), (b"IEND", b"")))
+        (b"IHDR", struct.pack(">2I5B", width, width, 1, 0, 0, 0, 0)), (b"IDAT", zlib.compress(data, 1)), (b"IEND", b"")))
 
 
 def _png_chunk(name: bytes, body: bytes) -> bytes:
