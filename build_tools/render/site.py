@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import orjson
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..export.schema_org import matter_jsonld
@@ -55,7 +56,15 @@ def make_environment(auto_reload: bool = False) -> Environment:
                        heading_id=text.heading_id, aside=aside.aside)
     env.globals.update(url_of=url_of, short_url=short_url)
     env.globals["matter_jsonld"] = matter_jsonld  # schema.org JSON-LD of a matter page (export/schema_org.py)
+    # `tojson` (JSON-LD, front matter) by orjson: Chinese as UTF-8 (half the bytes of json's \u escapes), and
+    # faster; `tojson` still escapes < > & ' after it.
+    env.policies["json.dumps_function"] = _json_text
+    env.policies["json.dumps_kwargs"] = {}
     return env
+
+
+def _json_text(value: object) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
 
 
 @lru_cache(maxsize=1)
