@@ -380,6 +380,45 @@ def test_positions_are_worked_out_when_first_asked_for():
     assert Document(P, {"a": 1}).position(("a",)) == (1, 1)
 
 
+def _same(a, b) -> bool:
+    """Equal with the same types all the way down (1, 1.0 and True are equal in Python; not here)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
+
+
+_SCALARS = (st.none() | st.booleans() | st.integers() | st.integers(min_value=2**63) | st.floats() | st.dates()
+            | st.datetimes() | st.text() | st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), min_size=1))
+_DATA = st.dictionaries(st.text(), st.recursive(_SCALARS, lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner), max_leaves=30))
+
+
+@given(_DATA)
+@example({"a": [1, {"b": math.inf}]})
+@example({"a": math.nan})
+@example({"a": dt.datetime(2024, 1, 2, 3, 4)})
+@example({"a": 2**64})
+@example({"a": "\ud800"})
+@settings(max_examples=300)
+def test_a_document_comes_back_from_a_worker_as_it_was(data):
+    """Workers send data as JSON plus its dates, or by pickle where JSON would change it: either way, exactly."""
+    doc = Document(P, data, text="a: 1\n")
+    again = pickle.loads(pickle.dumps(doc))
+    assert _same(again.data, data) and again.path == P and again.text == doc.text
+
+
+def test_a_parsed_document_goes_as_json_with_its_dates():
+    doc, _ = load_text(P, "a: 2024-01-02\nb: [1, {c: 2025-12-31, d: 1.5}]\ne: x\n")
+    _, (_, _, dates, _) = doc.__reduce__()
+    assert sorted(dates, key=str) == [("a",), ("b", 1, "c")]
+    assert _same(pickle.loads(pickle.dumps(doc)).data, doc.data)
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Limits: depth, alias expansion
 # --------------------------------------------------------------------------------------------------------------

@@ -8,9 +8,11 @@ each of those as it goes and never recurses.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
+import orjson
 import yaml
 
 from ..problems import Problem
@@ -82,7 +84,8 @@ class Document:
 
     A document parsed from text records no positions until they are first asked for: then it parses its text
     again. Only a problem needs them, and recording two positions per node made loading a fifth slower. For the
-    same reason a pickled document (one that comes back from a worker process) carries its text, not its positions.
+    same reason a pickled document (one that comes back from a worker process) carries its text, not its positions
+    (`__reduce__`).
     """
 
     def __init__(self, path: str, data: Any, values: Positions | None = None, keys: Positions | None = None, text: str | None = None):
@@ -117,10 +120,21 @@ class Document:
     def __repr__(self) -> str:
         return f"Document({self.path!r}, {self.data!r})"
 
-    def __getstate__(self) -> dict[str, Any]:
+    def __reduce__(self):
+        """How a worker process hands a document to the main process. The data goes as JSON with the places of its
+        dates (JSON has no date type): orjson writes and reads it in half the time pickle takes, and the main
+        process reads 6,000 documents at 5,000 matters while the workers parse. Data JSON would not give back as
+        it is (a time of day, an infinite float, an integer past 64 bits), and documents made in memory, go by
+        pickle. Positions stay behind either way: the text goes, and they are found in it again when asked for."""
         if self.text is None:
-            return self.__dict__
-        return {**self.__dict__, "_values": None, "_keys": None}
+            return Document, (self.path, self.data, self._values, self._keys)
+        dates = _date_locations(self.data)
+        if dates is not None:
+            try:
+                return _from_json, (self.path, orjson.dumps(self.data), dates, self.text)
+            except orjson.JSONEncodeError:
+                pass
+        return Document, (self.path, self.data, None, None, self.text)
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Position of the value (or key) at `loc`, or of its closest parent that exists."""
@@ -136,6 +150,35 @@ class Document:
     def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
         line, col = self.position(loc, key=key)
         return Problem(self.path, line, col, message)
+
+
+def _date_locations(data: dict) -> list[Loc] | None:
+    """Where `data` holds dates; None if it holds a value JSON would not give back as it is."""
+    found: list[Loc] = []
+    stack: list[tuple[Loc, Any]] = [((), data)]
+    while stack:
+        loc, container = stack.pop()
+        for key, value in container.items() if type(container) is dict else enumerate(container):
+            kind = type(value)
+            if kind is str or kind is int or kind is bool or value is None:
+                continue
+            if kind is dict or kind is list:
+                stack.append(((*loc, key), value))
+            elif kind is dt.date:
+                found.append((*loc, key))
+            elif kind is not float or not math.isfinite(value):
+                return None
+    return found
+
+
+def _from_json(path: str, blob: bytes, dates: list[Loc], text: str) -> Document:
+    data = orjson.loads(blob)
+    for *parents, last in dates:
+        container = data
+        for key in parents:
+            container = container[key]
+        container[last] = dt.date.fromisoformat(container[last])
+    return Document(path, data, text=text)
 
 
 class _Stop(Exception):
