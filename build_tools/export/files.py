@@ -15,8 +15,9 @@ JSON is written compact (no indentation), UTF-8, one line per file.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator
+
+import orjson
 
 from ..model import Catalogue
 from ..qr.links import short_url
@@ -29,11 +30,14 @@ from .workbook import csv_files, xlsx_bytes
 
 #: Document date of a workbook without matters; otherwise it is dated by the newest verification.
 _EPOCH = dt.date(2000, 1, 1)
+#: zlib level of the workbook: at 5,000 matters (43 MB of XML) level 2 deflates in 0.17 s instead of the default's 0.59 s,
+#: for 4.7 MB instead of 4.0 MB. The committed import template, a few kB, keeps the default (and its bytes).
+_XLSX_LEVEL = 2
 
 
 def export_files(catalogue: Catalogue, settings: Settings) -> dict[str, bytes]:
     matters = list(catalogue.matters.values())
-    texts: list[str] = []
+    texts: list[bytes] = []
 
     def records() -> Iterator[dict]:
         """Each record is serialised (its own file, and an item of matters.json) and tabulated in one pass, then
@@ -49,9 +53,9 @@ def export_files(catalogue: Catalogue, settings: Settings) -> dict[str, bytes]:
     files = {
         "api/matters.json": _document(head, "matters", texts),
         "api/cpsv-ap.jsonld": _document({"@context": CONTEXT}, "@graph", map(_json, cpsv_graph(catalogue, settings))),
-        "api/catalogue.xlsx": xlsx_bytes(tables, as_of),
+        "api/catalogue.xlsx": xlsx_bytes(tables, as_of, compresslevel=_XLSX_LEVEL),
     }
-    files.update({f"api/matters/{m.id}.json": (text + "\n").encode("utf-8") for m, text in zip(matters, texts)})
+    files.update({f"api/matters/{m.id}.json": text + b"\n" for m, text in zip(matters, texts)})
     files.update({f"api/{name}": data for name, data in csv_files("catalogue", tables).items()})
     return files
 
@@ -62,11 +66,12 @@ def matter_record(catalogue: Catalogue, settings: Settings, m: Matter) -> dict:
             "short_url": short_url(settings, code)}
 
 
-def _json(value: object) -> str:
-    """Compact: these files are read by programs, and indentation made a third of their bytes."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def _json(value: object) -> bytes:
+    """Compact: these files are read by programs, and indentation made a third of their bytes. orjson writes the
+    UTF-8 of `json.dumps(value, ensure_ascii=False, separators=(",", ":"))`, without the detour through str."""
+    return orjson.dumps(value)
 
 
-def _document(head: dict, key: str, items: Iterable[str]) -> bytes:
-    """`head` with one more key, a list of items already serialised: the same text as `_json` of the whole."""
-    return (_json(head)[:-1] + f",{_json(key)}:[" + ",".join(items) + "]}\n").encode("utf-8")
+def _document(head: dict, key: str, items: Iterable[bytes]) -> bytes:
+    """`head` with one more key, a list of items already serialised: the same bytes as `_json` of the whole."""
+    return _json(head)[:-1] + b"," + _json(key) + b":[" + b",".join(items) + b"]}\n"

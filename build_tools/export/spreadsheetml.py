@@ -50,8 +50,9 @@ class Worksheet:
     choices: dict[int, tuple[str, ...]] = field(default_factory=dict)  # 1-based column -> its drop-down list
 
 
-def workbook_bytes(sheets: list[Worksheet], created: dt.datetime, creator: str) -> bytes:
-    """The workbook as XLSX bytes; the same input gives the same bytes (fixed zip times, dates from `created`)."""
+def workbook_bytes(sheets: list[Worksheet], created: dt.datetime, creator: str, compresslevel: int | None = None) -> bytes:
+    """The workbook as XLSX bytes; the same input gives the same bytes (fixed zip times, dates from `created`).
+    `compresslevel` is zlib's (1 fastest ... 9 smallest), by default zlib's default (6)."""
     cells = _Cells()
     parts = {f"xl/worksheets/sheet{n}.xml": _worksheet(s, cells) for n, s in enumerate(sheets, start=1)}
     stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -90,7 +91,7 @@ def workbook_bytes(sheets: list[Worksheet], created: dt.datetime, creator: str) 
         for name, text in parts.items():
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, text.encode("utf-8"))
+            archive.writestr(info, text.encode("utf-8"), compresslevel=compresslevel)
     return buffer.getvalue()
 
 
@@ -122,14 +123,14 @@ def _worksheet(sheet: Worksheet, cells: _Cells) -> str:
     rows = ['<row r="1">' + "".join(f'<c r="{letter}1"{cells.header(text)}' for letter, text in zip(letters, sheet.header) if text) + "</row>"]
     tails, tail_of = cells.tails, cells.tail
     for number, row in enumerate(sheet.rows, start=2):
-        xml = []
+        xml, n = [], str(number)  # the row number formatted once, not once per cell
         for letter, value in zip(letters, row):
             tail = tails.get(value)
             if tail is None:
                 tail = tail_of(value)
             if tail:
-                xml.append(f'<c r="{letter}{number}"{tail}')
-        rows.append(f'<row r="{number}">{"".join(xml)}</row>')
+                xml.append(f'<c r="{letter}{n}"{tail}')
+        rows.append(f'<row r="{n}">{"".join(xml)}</row>')
     text = f' style="{_TEXT}"'
     cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"{text if i in sheet.text_columns else ""}/>'
                    for i, w in enumerate(_widths(sheet, width), start=1))

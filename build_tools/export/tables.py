@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from functools import cache, cached_property
@@ -69,9 +69,9 @@ class Sheet:
     columns: tuple[Column, ...]
 
     @cached_property
-    def paths(self) -> tuple[tuple[str, ...], ...]:
-        """Each column's field split at the dots, once: the tables of thousands of matters look up a million cells."""
-        return tuple(_parts(c.field) for c in self.columns)
+    def cell_makers(self) -> tuple[CellMaker, ...]:
+        """How each column makes its cell, chosen once per sheet, not for each of the million cells of 5,000 matters."""
+        return tuple(_cell_maker(self, c) for c in self.columns)
 
     def full_path(self, column: Column) -> str:
         """The column's field in the notation of the field reference (materials[].name)."""
@@ -261,15 +261,38 @@ def uncovered_fields() -> list[str]:
 # --- matter -> rows ------------------------------------------------------------------------------------
 
 
-def to_cell(value: Any) -> Cell:
-    """A field value (as in `model_dump(mode="json")`) in the cell conventions."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(map(str, value))
-    return value
+#: A column's cell from where its row is: (parent step number, index or mapping key, item of the sheet).
+CellMaker = Callable[[int | None, int | str, Any], Cell]
+
+
+def _joined(values: list | None) -> Cell:
+    return None if values is None else LIST_SEPARATOR.join(map(str, values))
+
+
+#: Values are as in `model_dump(mode="json")`, so a column's kind says how it converts to a cell: yes/no and
+#: lists do; text, numbers and dates are cells already.
+_CONVERSIONS: dict[Kind, Callable[[Any], Cell]] = {Kind.YES_NO: {True: YES, False: NO}.get, Kind.LIST: _joined}
+
+
+def _cell_maker(sheet: Sheet, column: Column) -> CellMaker:
+    if column.role is Role.ORDINAL:
+        return lambda parent, key, item: int(key) + 1
+    if column.role is Role.PARENT:
+        return lambda parent, key, item: parent
+    if column.role is Role.KEY:
+        return lambda parent, key, item: key
+    if column.role is Role.VALUE:
+        return lambda parent, key, item: _joined(item)
+    read = _reader(_parts(column.field))
+    convert = _CONVERSIONS.get(sheet.kind(column))
+    return read if convert is None else lambda parent, key, item: convert(read(parent, key, item))
+
+
+def _reader(parts: tuple[str, ...]) -> CellMaker:
+    if len(parts) == 1:  # most cells: one look-up without the loop of `_dig`, 0.05 s less at 5,000 matters
+        name = parts[0]
+        return lambda parent, key, item: item.get(name)
+    return lambda parent, key, item: _dig(item, parts)
 
 
 def get_path(data: dict, dotted: str) -> Any:
@@ -307,22 +330,11 @@ def items_of(sheet: Sheet, matter: dict) -> Iterator[tuple[int | None, int | str
 def sheet_rows(sheet: Sheet, matter: dict) -> list[Row]:
     """The rows of one sheet for one matter; `matter` is `Matter.model_dump(mode="json")`, with or without
     its None values (a missing key reads as None)."""
+    makers = sheet.cell_makers
     if sheet is MATTERS:
-        return [tuple([to_cell(_dig(matter, path)) for path in sheet.paths])]
-    mid, columns = matter["id"], tuple(zip(sheet.columns, sheet.paths))
-    return [(mid, *[_placed_cell(c, path, parent, key, item) for c, path in columns]) for parent, key, item in items_of(sheet, matter)]
-
-
-def _placed_cell(column: Column, path: tuple[str, ...], parent: int | None, key: int | str, item: Any) -> Cell:
-    if column.role is Role.FIELD:
-        return to_cell(_dig(item, path))
-    if column.role is Role.ORDINAL:
-        return int(key) + 1
-    if column.role is Role.PARENT:
-        return parent
-    if column.role is Role.KEY:
-        return key
-    return to_cell(item)  # Role.VALUE
+        return [tuple([make(None, 0, matter) for make in makers])]
+    mid = matter["id"]
+    return [(mid, *[make(parent, key, item) for make in makers]) for parent, key, item in items_of(sheet, matter)]
 
 
 def headers(sheet: Sheet) -> list[str]:

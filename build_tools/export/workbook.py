@@ -25,17 +25,17 @@ from .tables import BY_NAME, MATTERS, SHEETS, Kind, Row, Sheet, headers
 GUIDE_SHEET = "填写说明"
 
 
-def xlsx_bytes(tables: dict[Sheet, list[Row]], as_of: dt.date, guide: list[list[str]] | None = None) -> bytes:
+def xlsx_bytes(tables: dict[Sheet, list[Row]], as_of: dt.date, guide: list[list[str]] | None = None, compresslevel: int | None = None) -> bytes:
     """One worksheet per sheet (header row, then the rows); `guide` rows, if any, become a first sheet that
     documents the columns. Every column is text-formatted so that codes typed later keep their leading zeros,
-    and one-choice columns offer their allowed values as a drop-down list."""
+    and one-choice columns offer their allowed values as a drop-down list. `compresslevel`: see `workbook_bytes`."""
     sheets = [Worksheet(GUIDE_SHEET, guide[0], guide[1:])] if guide else []
     for sheet, rows in tables.items():
         first = 1 if sheet is MATTERS else 2  # the other sheets start with the matter id
         choices = {i: sheet.choices(c) for i, c in enumerate(sheet.columns, start=first) if sheet.kind(c) is not Kind.LIST}
         sheets.append(Worksheet(sheet.name, headers(sheet), rows, range(first, first + len(sheet.columns)),
                                 {i: values for i, values in choices.items() if values}))
-    return workbook_bytes(sheets, dt.datetime.combine(as_of, dt.time()), creator="build_tools")
+    return workbook_bytes(sheets, dt.datetime.combine(as_of, dt.time()), creator="build_tools", compresslevel=compresslevel)
 
 
 def csv_files(stem: str, tables: dict[Sheet, list[Row]]) -> dict[str, bytes]:
