@@ -132,13 +132,13 @@ def test_every_character_and_pair_of_a_text_is_a_key(text):
     assert all(k == k.lower() and "３" not in k for k in keys)  # folded like queries: NFKC, lower case
 
 
-@given(st.lists(st.tuples(_HAN_TEXT, st.sampled_from([1.0, 5.0, 12.0])), min_size=1, max_size=4), st.integers(0, 3))
+@given(st.lists(st.tuples(_HAN_TEXT, st.sampled_from([1, 5, 12])), min_size=1, max_size=4), st.integers(0, 3))
 def test_a_page_is_listed_under_each_of_its_keys_with_a_positive_score(fields, extra):
     """Every key of a page's titles and names, and every key of two or more characters of its running text."""
-    def keys(text: str, weight: float) -> set[str]:
+    def keys(text: str, weight: int) -> set[str]:
         return {k for k in compact.key_sequence(text)[0] if weight >= compact.SINGLE_FROM or len(k) > 1}
 
-    docs = [Document(f"/p{n}/", f"p{n}", "", tuple(fields if n == 0 else [("无关内容", 1.0)])) for n in range(extra + 1)]
+    docs = [Document(f"/p{n}/", f"p{n}", "", tuple(fields if n == 0 else [("无关内容", 1)])) for n in range(extra + 1)]
     index = compact.build(docs, frozenset())
     merged = {}
     for rel, text in index.files.items():

@@ -19,8 +19,9 @@ from ..urls import url_of
 from .analyzer import Rules, fold
 
 #: Field weights: the page title (its heading plus the title metadata of the page), the words a matter is also
-#: known by (other names, old names of matters merged into it, synonyms), step headings, and running text.
-TITLE, TERMS, HEADING, BODY = 12.0, 5.0, 5.0, 1.0
+#: known by (other names, old names of matters merged into it, synonyms), step headings, and running text. Whole
+#: numbers: a field counts as if it were written that many times (compact.py counts them so).
+TITLE, TERMS, HEADING, BODY = 12, 5, 5, 1
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Document:
     url: str                                 # "/matters/x/", from the site root
     title: str
     snippet: str                             # shown under the title in the results
-    fields: tuple[tuple[str, float], ...]    # (text, weight)
+    fields: tuple[tuple[str, int], ...]      # (text, weight)
     filters: tuple[tuple[str, str], ...] = ()  # (filter, value): department, hall, audience
     department: str | None = None
     matter: str | None = None                # a matter's id (best bets name matters)
@@ -49,7 +50,7 @@ def documents(cat: Catalogue, rules: Rules) -> list[Document]:
 
 def _matter(cat: Catalogue, m, synonyms: Synonyms) -> Document:
     dept = cat.department_of(m)
-    fields: list[tuple[str, float]] = [(m.name, TITLE), *((n, TERMS) for n in m.popular_names)]
+    fields: list[tuple[str, int]] = [(m.name, TITLE), *((n, TERMS) for n in m.popular_names)]
     fields += [(w, TERMS) for w in synonyms.expansions([m.name, *m.popular_names])]
     fields += [(p.name, TERMS) for p in cat.predecessors(m)]
     fields += [(plain(m.summary), BODY), *((plain(c.text), BODY) for c in m.conditions), *((x.name, BODY) for x in m.materials)]
