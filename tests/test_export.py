@@ -14,9 +14,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 
 from build_tools.export import export_files
-from build_tools.export.spreadsheetml import Worksheet, workbook_bytes
+from build_tools.export.spreadsheetml import _ILLEGAL_CHARACTERS, Worksheet, _column_letter, workbook_bytes
 from build_tools.export.tables import MATTERS, SHEETS, headers, uncovered_fields
 from build_tools.model import Audience, view
 from build_tools.publish import build, load_catalogue
@@ -238,3 +240,9 @@ def test_built_matter_pages_embed_government_service_and_faq_jsonld_that_no_cont
     assert all(q["@type"] == "Question" and q["acceptedAnswer"]["@type"] == "Answer" for q in faq["mainEntity"])
     cancelled = next(m.id for m in load_catalogue(root).matters.values() if m.status.state is State.CANCELLED)
     assert "application/ld+json" not in (site / "matters" / cancelled / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_workbook_writer_names_columns_and_refuses_characters_as_openpyxl_does():
+    """spreadsheetml.py writes these two itself (a build does not import openpyxl): they must agree with it."""
+    assert [_column_letter(n) for n in range(1, 16385)] == [get_column_letter(n) for n in range(1, 16385)]
+    assert [bool(_ILLEGAL_CHARACTERS.match(chr(c))) for c in range(0x3000)] == [bool(ILLEGAL_CHARACTERS_RE.match(chr(c))) for c in range(0x3000)]

@@ -11,15 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
-
 Cell = str | int | None
+#: Characters XML 1.0 does not allow, which openpyxl refuses too: the C0 controls but tab, line feed and carriage
+#: return. (Written here, as is `_column_letter`, so a build does not import openpyxl: 0.1 s before anything runs.)
+_ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -119,7 +120,7 @@ class _Cells:
 def _worksheet(sheet: Worksheet, cells: _Cells) -> str:
     """Header in bold and frozen; strings as indexes into the workbook's shared strings."""
     width = max(len(sheet.header), *map(len, sheet.rows), 1)
-    letters = [get_column_letter(i) for i in range(1, width + 1)]
+    letters = [_column_letter(i) for i in range(1, width + 1)]
     rows = ['<row r="1">' + "".join(f'<c r="{letter}1"{cells.header(text)}' for letter, text in zip(letters, sheet.header) if text) + "</row>"]
     tails, tail_of = cells.tails, cells.tail
     for number, row in enumerate(sheet.rows, start=2):
@@ -155,13 +156,22 @@ def _text_width(value: Cell) -> int:
     return len(str(value).partition("\n")[0]) if value else 0
 
 
+def _column_letter(number: int) -> str:
+    """A column's name: 1 -> A, 26 -> Z, 27 -> AA."""
+    name = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
 def _quoted(values: tuple[str, ...]) -> str:
     """A drop-down list as Excel writes it in a formula: one quoted string, values separated by commas."""
     return '"' + ",".join(values) + '"'
 
 
 def _shared(text: str) -> str:
-    if ILLEGAL_CHARACTERS_RE.search(text):
+    if _ILLEGAL_CHARACTERS.search(text):
         raise ValueError(f"“{text}”含有 Excel 不能保存的控制字符")
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f"<si><t{space}>{escape(text)}</t></si>"

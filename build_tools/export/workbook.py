@@ -14,9 +14,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from ..problems import Problem
 from .spreadsheetml import Worksheet, workbook_bytes
 from .tables import BY_NAME, MATTERS, SHEETS, Kind, Row, Sheet, headers
@@ -85,6 +82,9 @@ def read_tables(path: Path) -> tuple[dict[Sheet, Table], list[str]]:
 
 
 def _read_xlsx(path: Path) -> tuple[dict[Sheet, Table], list[str]]:
+    from openpyxl import load_workbook  # here: only reading needs openpyxl, and a build would import it for nothing
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
