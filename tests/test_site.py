@@ -141,6 +141,22 @@ def test_hall_page_lists_what_can_be_done_there(site, catalogue):
             assert f"matters/{m.id}/" in html
 
 
+def test_browse_by_hall_leads_to_each_hall_with_what_it_handles(site, catalogue):
+    """One short entry per hall (address, hours, how many matters, a link), not every matter again under every
+    hall: the hall's own page lists them."""
+    html = page(site, "browse/halls")
+    article = html[html.index("<article"):html.index("</article>")]
+    entries = {re.search(r'href="../../halls/([^/]+)/"', e).group(1): e for e in article.split("<h2")[1:]}
+    assert set(entries) == set(catalogue.halls)
+    for h in catalogue.halls.values():
+        own = [m for m in catalogue.matters_at(h) if m.channels.window and h.id in m.channels.window.halls]
+        shared = len(catalogue.matters_at(h)) - len(own)
+        entry = entries[h.id]
+        assert h.address in entry
+        assert (f">{len(own)} 个事项</a>" in entry) == bool(own) and (f">{shared} 个同区通办事项</a>" in entry) == bool(shared)
+    assert "matters/" not in article
+
+
 def test_staff_sops_are_absent_from_public_build(site, catalogue):
     for s in catalogue.sops.values():
         exists = (site / "sop" / s.id / "index.html").exists()

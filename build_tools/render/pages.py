@@ -16,6 +16,7 @@ from ..inspection import TEMPLATE_PATH, checklist, window_sops
 from ..model import Catalogue
 from ..model.audience import Audience
 from ..schema.guide import Guide
+from ..schema.place import Hall
 from ..schema.matter import Matter, OnlineDepth, State
 from ..schema.sop import Category, Phase
 from ..schema.reference import all_field_tables
@@ -162,15 +163,20 @@ def shell_page_of(site: Site, path: str) -> Page | None:
 def place_pages(site: Site) -> Iterator[Page]:
     cat = site.catalogue
     for h in cat.halls.values():
-        matters = cat.matters_at(h)
-        own = [m for m in matters if m.channels.window and h.id in m.channels.window.halls]
-        own_ids = {m.id for m in own}  # compare ids: comparing pydantic objects field by field was quadratic
-        shared = [m for m in matters if m.id not in own_ids]
+        own, shared = hall_matters(cat, h)
         yield Page(source_of("hall", h.id), "hall.md.j2", {"h": h, "own": own, "shared": shared,
                                                            "departments": [d for d in cat.departments.values() if h.id in d.halls]})
     for d in cat.departments.values():
         yield Page(source_of("department", d.id), "department.md.j2", {"d": d, "matters": cat.matters_of(d),
                                                                        "halls": [cat.halls[h] for h in d.halls]})
+
+
+def hall_matters(cat: Catalogue, h: Hall) -> tuple[list[Matter], list[Matter]]:
+    """The matters a hall handles: at its own windows, and the others it takes in (同区通办)."""
+    matters = cat.matters_at(h)
+    own = [m for m in matters if m.channels.window and h.id in m.channels.window.halls]
+    own_ids = {m.id for m in own}  # compare ids: comparing pydantic objects field by field was quadratic
+    return own, [m for m in matters if m.id not in own_ids]
 
 
 def sop_pages(site: Site) -> Iterator[Page]:
@@ -209,8 +215,9 @@ def browse_pages(site: Site) -> Iterator[Page]:
     cat = site.catalogue
     yield Page("browse/departments.md", "browse.md.j2", {"title": "按部门查找", "groups": {d.name: cat.matters_of(d) for d in cat.departments.values() if cat.matters_of(d)}, "kind": "department",
                                                         "ids": {d.name: d.id for d in cat.departments.values()}})
-    yield Page("browse/halls.md", "browse.md.j2", {"title": "按大厅查找", "groups": {h.name: cat.matters_at(h) for h in cat.halls.values()}, "kind": "hall",
-                                                  "ids": {h.name: h.id for h in cat.halls.values()}})
+    # Halls with what they handle, not every matter of every hall: a 全区通办 matter is taken in by every street
+    # hall, which made this page 4 MB at 5,000 matters; each hall's own page lists its matters.
+    yield Page("browse/halls.md", "browse_halls.md.j2", {"title": "按大厅查找", "halls": [(h, *map(len, hall_matters(cat, h))) for h in cat.halls.values()]})
     yield Page("browse/audience.md", "browse.md.j2", {"title": "按服务对象查找", "groups": cat.by_key(lambda m: m.audience), "kind": None, "ids": {}})
     yield Page("browse/topics.md", "browse.md.j2", {"title": "按主题查找", "groups": cat.by_key(lambda m: m.topics), "kind": None, "ids": {}})
 
