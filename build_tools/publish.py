@@ -2,7 +2,7 @@
 
     validate -> catalogue -> audience view -> render the renderer's pages (docs folder)
         -> renderer (MkDocs, in its own process)                              }
-        -> shell pages (matters: half here, half in a forked helper)           } side by side
+        -> shell pages (matters: 3/4 here, 1/4 in a forked helper)             } side by side
         -> search index, exports (the helper), QR codes, from the catalogue   }
     -> pour shell pages into the renderer's shells -> atomic swap of the output folder
 
@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,8 +149,9 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
 
     Both cores work: the renderer (MkDocs, its own process) lays out the few pages it owns while this process and
     a forked helper render the matter pages; this process pours each into its shell as soon as the renderer has
-    made the shells. The helper renders one page in HELPER_PAGE_SHARE and makes the search index and the exports,
-    while this process renders the other pages and writes the short links, statistics and QR images."""
+    made the shells. The helper renders one page in HELPER_PAGE_SHARE and makes the search index, pours its pages as
+    soon as the shells are there, then makes the exports; this process renders the other pages and writes the short
+    links, statistics and QR images."""
     timings = timings or Timings()
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
@@ -171,21 +172,25 @@ def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settin
     renderer = None
     try:
         with _helper(visible, settings, audience) as helper:
-            kept = helper.submit(_render_and_keep, (range(1), HELPER_PAGE_SHARE))
-            made = helper.submit(_write_search_index_and_exports, helper_out)
+            later: list[Future] = [helper.submit(_render_and_keep, (range(1), HELPER_PAGE_SHARE))]
+            indexed = helper.submit(_write_search_index, helper_out)
+
+            def hand_over(shells: dict[str, Shell]) -> None:
+                """Once the renderer has made the shells, the helper pours its pages, then makes the exports."""
+                later.append(helper.submit(_pour_kept, staging, shells))
+                later.append(helper.submit(_write_exports, helper_out))
+
             sources: Rendered = timings.run("生成列表等页面", render_site, visible, settings, audience, shells=False)
             timings.run("写入", write_tree, sources.sources, docs_dir(root, audience))
             renderer = _Renderer(root, audience, staging)
-            pour = _Pour(staging, renderer, timings)
+            pour = _Pour(staging, renderer, timings, hand_over)
             mine = shell_pages(visible, settings, audience, part=(range(1, HELPER_PAGE_SHARE), HELPER_PAGE_SHARE))
             timings.run("生成事项页面", lambda: [pour.add(page) for page in mine])
             timings.run("写入", pour.close)
-            kept.result()
-            poured = helper.submit(_pour_kept, staging, pour.shells)
             files = by_products(visible, settings, timings, exports=False, search=False)
             timings.run("写入", _write_files, staging, files)
-            timings.run("等待辅助进程：搜索索引和导出", made.result)
-            timings.run("等待辅助进程：事项页面", poured.result)
+            timings.run("等待辅助进程：搜索索引", indexed.result)
+            timings.run("等待辅助进程：事项页面和导出", lambda: [f.result() for f in later])
         _move_into(helper_out, staging)
         add_to_sitemap(staging, settings.site_url, [path.removesuffix("index.html") for path in shell_paths(Site(visible, settings, audience))])
         if booklets:
@@ -230,12 +235,15 @@ def _pour_kept(site: Path, shells: dict[str, Shell]) -> None:
     _kept.clear()
 
 
-def _write_search_index_and_exports(folder: Path) -> None:
-    """Into a folder of the helper's own: the renderer empties the site folder when it starts."""
+def _write_search_index(folder: Path) -> None:
+    """Into a folder of the helper's own (as the exports): the renderer empties the site folder when it starts."""
     assert _shared is not None
-    visible, settings, _ = _shared
-    _write_files(folder, citizen_search_files(visible))
-    _write_files(folder, export_files(visible, settings))
+    _write_files(folder, citizen_search_files(_shared[0]))
+
+
+def _write_exports(folder: Path) -> None:
+    assert _shared is not None
+    _write_files(folder, export_files(_shared[0], _shared[1]))
 
 
 def _move_into(source: Path, target: Path) -> None:
@@ -250,10 +258,11 @@ def _move_into(source: Path, target: Path) -> None:
 
 
 class _Pour:
-    """This process's shell pages wait until the renderer has made the shells; then each is written."""
+    """This process's shell pages wait until the renderer has made the shells; then each is written, and
+    `on_shells` hands the shells on (the helper pours its own pages)."""
 
-    def __init__(self, site: Path, renderer: _Renderer, timings: Timings):
-        self.site, self.renderer, self.timings = site, renderer, timings
+    def __init__(self, site: Path, renderer: _Renderer, timings: Timings, on_shells: Callable[[dict[str, Shell]], None]):
+        self.site, self.renderer, self.timings, self.on_shells = site, renderer, timings, on_shells
         self.shells: dict[str, Shell] | None = None
         self.waiting: list[ShellPage] = []
         self.written = 0
@@ -273,6 +282,7 @@ class _Pour:
     def _open(self) -> None:
         self.timings.add("MkDocs", self.renderer.wait())
         self.shells = take_shells(self.site)
+        self.on_shells(self.shells)
 
     def _flush(self) -> None:
         assert self.shells is not None
