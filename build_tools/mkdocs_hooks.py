@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # needs the settings and the asides, so the compiler itself is imported inside the hooks that run it (mkdocs build
 # and serve without a release build), which saves the release build's renderer half a second of imports.
 from build_tools.render import aside  # noqa: E402
-from build_tools.render.shell import ShellPage
+from build_tools.render.shell import ShellPage, fill_shells, take_shells
+from build_tools.render.sitemap import add_to_sitemap
 from build_tools.renderer import ENV_AUDIENCE, ENV_PREGENERATED, docs_dir
 from build_tools.settings import load_settings
 
@@ -91,8 +92,6 @@ def on_post_build(config):
     if os.environ.get(ENV_PREGENERATED):
         return
     from build_tools.model import Audience
-    from build_tools.render.shell import fill_shells, take_shells
-    from build_tools.render.sitemap import add_to_sitemap
     from build_tools.serving import preview_for
 
     site = Path(config.site_dir)
