@@ -123,9 +123,9 @@ class Document:
     def __reduce__(self):
         """How a worker process hands a document to the main process. The data goes as JSON with the places of its
         dates (JSON has no date type): orjson writes and reads it in half the time pickle takes, and the main
-        process reads 6,000 documents at 5,000 matters while the workers parse. Data JSON would not give back as
-        it is (a time of day, an infinite float, an integer past 64 bits), and documents made in memory, go by
-        pickle. Positions stay behind either way: the text goes, and they are found in it again when asked for."""
+        process reads 6,000 documents at 5,000 matters while the workers parse. Documents made in memory, and data
+        JSON would not give back as it is (a time of day, an infinite float, an integer past 64 bits), go by pickle.
+        Positions stay behind either way: the text goes, and they are found in it again when asked for."""
         if self.text is None:
             return Document, (self.path, self.data, self._values, self._keys)
         dates = _date_locations(self.data)

@@ -95,12 +95,18 @@ class _Moves(dict):
     hundreds of stretches but few distinct ones, so each is formatted once per build, not once per symbol."""
 
     def __missing__(self, stretch: bytes) -> str:
-        dark = len(stretch) - len(stretch.rstrip(b"\x01"))
-        move = self[stretch] = f"m{len(stretch) - dark} 0h{dark}"
+        light, dark = _split(stretch)
+        move = self[stretch] = f"m{light} 0h{dark}"
         return move
 
 
 _MOVES = _Moves()
+
+
+def _split(stretch: bytes) -> tuple[int, int]:
+    """How many light modules a stretch starts with, and how many dark ones follow."""
+    light = len(stretch) - len(stretch.lstrip(b"\x00"))
+    return light, len(stretch) - light
 
 
 def svg(qr: QRSymbol) -> bytes:
@@ -114,8 +120,8 @@ def svg(qr: QRSymbol) -> bytes:
         if not stretches:
             continue
         line_y, first = row_number + 4.5, stretches[0]  # the middle of the row; the first move comes from the last row
-        dark, dy = len(first) - len(first.rstrip(b"\x01")), line_y - y
-        moves.append(f"{'m' if moves else 'M'}{len(first) - dark + 4 - x} {int(dy) if dy == int(dy) else dy}h{dark}")
+        (light, dark), dy = _split(first), line_y - y
+        moves.append(f"{'m' if moves else 'M'}{light + 4 - x} {int(dy) if dy == int(dy) else dy}h{dark}")
         moves += map(_MOVES.__getitem__, stretches[1:])
         x, y = len(row.rstrip(b"\x00")) + 4, line_y
     size = (len(qr.matrix) + 8) * 4
