@@ -11,7 +11,9 @@ The server is the project's preview: `python -m mkdocs serve --dirty` on 127.0.0
 Two moments count, and the latency is the later of the two, measured from the save:
   page      the first response of the matter's page that contains the marker (polled every 50 ms; the preview
             renders a matter page on request from the newest valid content, build_tools/serving.py)
-  reload    the server's "Documentation built" line: live reload tells an open browser to reload the page now
+  reload    the server's "Reloading browsers" line: live reload tells an open browser to reload the page now
+            (not "Documentation built in N seconds": MkDocs logs each distinct message of its build logger once,
+            so a second build that took the same time as an earlier one would not show it)
 Also shown: watch (save -> "Building documentation", the file watcher), the number of builds one save set off
 (two: the save, then the background regeneration of lists and by-products writing into the docs folder) and when
 the last of them finished (lists up to date).
@@ -41,6 +43,10 @@ common.ensure_venv()
 
 GOAL_S = 2.0
 POLL_S = 0.05
+STARTED = r"Building documentation"
+#: A build ended: the first one ("Serving on" follows it), a rebuild, or a rebuild that failed.
+ENDED = r"Serving on|Reloading browsers|An error happened during the rebuild|Aborted with"
+RELOADED = r"Reloading browsers"
 
 
 def free_port() -> int:
@@ -92,8 +98,7 @@ class Server:
         """Until every build started after `after` has finished and nothing was logged for `quiet` seconds."""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
-            starts = self.count(r"Building documentation", after)
-            ends = self.count(r"Documentation built in|Aborted with|Error", after)
+            starts, ends = self.count(STARTED, after), self.count(ENDED, after)
             last = self.lines[-1][0] if self.lines else 0
             if starts <= ends and time.perf_counter() - last >= quiet:
                 return
@@ -146,10 +151,10 @@ def measure_edit(server: Server, tree: Path, matter: str, k: int, timeout: float
             break
         time.sleep(POLL_S)
     server.wait_quiet(t0)
-    built = server.first(r"Documentation built in", t0)
-    start = server.first(r"Building documentation", t0)
-    finished = [t for t, line in list(server.lines) if t >= t0 and "Documentation built in" in line]
-    r = {"matter": matter, "original": original, "path": path, "builds": server.count(r"Building documentation", t0),
+    built = server.first(RELOADED, t0)
+    start = server.first(STARTED, t0)
+    finished = [t for t, line in list(server.lines) if t >= t0 and re.search(RELOADED, line)]
+    r = {"matter": matter, "original": original, "path": path, "builds": server.count(STARTED, t0),
          "latency": (max(seen, built) - t0) if seen and built else None}
     r["phases"] = {
         "watch": (start - t0) if start else None,
