@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "bench" / "out"           # git-ignored
+#: Synthetic trees, their builds and logs: bench/out (git-ignored), or BAIKE_BENCH_OUT, e.g. a tmpfs folder to see
+#: how much of a build is the file system's (creating tens of thousands of files costs kernel time on ext4).
+OUT = Path(os.environ.get("BAIKE_BENCH_OUT") or REPO / "bench" / "out")
 VENV_PYTHON = REPO / ".venv" / "bin" / "python"
 
 
