@@ -14,7 +14,7 @@ For each N:
      materials, steps, fees, time limits), Material 9.8 with the built-in `search` plugin (`lang: zh`, jieba
      installed, so it segments), matters left out of the navigation; `mkdocs build` timed. Writing its Markdown
      is preparation, not timed.
-Prints wall and CPU seconds, the ratio ours / peer (goal ≤ 0.33), peak memory, output bytes per page.
+Prints wall and CPU seconds (and the kernel's share: see bench/files.py), the ratio ours / peer (goal ≤ 0.33), peak memory, output bytes per page.
 Peak memory is given two ways: the largest single process (wait4 rusage) and the largest sum over the live
 process tree (sampled every 0.1 s, which matters once stages run side by side).
 """
@@ -136,7 +136,7 @@ def _site_figures(site: Path) -> dict:
 
 
 def _run_figures(run: common.Run) -> dict:
-    return {"wall": run.wall, "cpu": run.cpu, "maxrss_kb": run.maxrss_kb, "tree_peak_kb": run.tree_peak_kb}
+    return {"wall": run.wall, "cpu": run.cpu, "sys": run.sys, "maxrss_kb": run.maxrss_kb, "tree_peak_kb": run.tree_peak_kb}
 
 
 def build_command(tree: Path, site: Path, booklets: bool) -> list[str]:
@@ -204,6 +204,7 @@ def report(r: dict) -> None:
 
     rows.append(("wall time", cell(ours, "wall", lambda v: f"{v:.1f} s"), cell(peer, "wall", lambda v: f"{v:.1f} s")))
     rows.append(("CPU time (user+sys)", cell(ours, "cpu", lambda v: f"{v:.1f} s"), cell(peer, "cpu", lambda v: f"{v:.1f} s")))
+    rows.append(("  of which kernel (sys)", cell(ours, "sys", lambda v: f"{v:.1f} s"), cell(peer, "sys", lambda v: f"{v:.1f} s")))
     rows.append(("peak RSS, largest process", cell(ours, "maxrss_kb", lambda v: common.human(v * 1024)), cell(peer, "maxrss_kb", lambda v: common.human(v * 1024))))
     rows.append(("peak RSS, process tree (sampled)", cell(ours, "tree_peak_kb", lambda v: common.human(v * 1024)), cell(peer, "tree_peak_kb", lambda v: common.human(v * 1024))))
     rows.append(("site size", cell(ours, "site_bytes", common.human), cell(peer, "site_bytes", common.human)))
