@@ -15,8 +15,9 @@ Two moments count, and the latency is the later of the two, measured from the sa
             (not "Documentation built in N seconds": MkDocs logs each distinct message of its build logger once,
             so a second build that took the same time as an earlier one would not show it)
 Also shown: watch (save -> "Building documentation", the file watcher), the number of builds one save set off
-(two: the save, then the background regeneration of lists and by-products writing into the docs folder) and when
-the last of them finished (lists up to date).
+(one; two when the change shows on a list page: the background regeneration then writes that page's source into
+the docs folder, and the watcher sees it) and when the last of them finished (lists up to date). The search
+index and QR files are written into the served site directly, without a build.
 Then (unless --no-analyse) what runs before the reload, and what runs in the background, is re-run in this process
 with publish.Timings.
 """
