@@ -168,7 +168,10 @@ def clear(*paths: Path) -> None:
 
 def empty_trash() -> None:
     """Delete what `clear` moved aside: call it after the last timed command."""
-    shutil.rmtree(TRASH, ignore_errors=True)
+    if TRASH.exists():
+        shutil.rmtree(TRASH, ignore_errors=True)
+        print("  old output deleted: on ext4, files created in the next 6 minutes cost more kernel time (see clear); "
+              "wait that long before timing again", file=sys.stderr)
 
 
 # ------------------------------------------------------------------------------------------ sizes
