@@ -102,6 +102,9 @@ def test_rewrites_its_own_tree_but_never_a_foreign_folder(tmp_path):
     write(root, 50, seed=0)
     write(root, 10, seed=0)   # an earlier synthetic tree is replaced, not merged
     assert len(list((root / "matters").glob("*.yaml"))) == 10
+    fresh = tmp_path / "fresh"
+    write(fresh, 10, seed=0)
+    assert tree_bytes(root) == tree_bytes(fresh)
     foreign = tmp_path / "content"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep me", encoding="utf-8")
@@ -112,6 +115,21 @@ def test_rewrites_its_own_tree_but_never_a_foreign_folder(tmp_path):
         write(REPO, 10)
     made = synth_cli("--matters", "5", "--out", str(foreign))
     assert made.returncode != 0 and "Traceback" not in made.stderr
+
+
+def test_rewriting_the_same_tree_leaves_its_files_in_place(tmp_path):
+    """The benchmarks rewrite their tree before every timed build: deleting and recreating thousands of files
+    would make that build slower on ext4 (bench/common.py, clear)."""
+    root = tmp_path / "tree"
+    write(root, 20, seed=3)
+    inodes = {p: p.stat().st_ino for p in root.rglob("*.yaml")}
+    (root / "site.yaml").write_text("# edited\n", encoding="utf-8")
+    (root / "matters" / "stale.yaml").write_text("id: stale\n", encoding="utf-8")
+    write(root, 20, seed=3)
+    assert {p: p.stat().st_ino for p in root.rglob("*.yaml")} == inodes
+    assert (root / "site.yaml").read_bytes() == (REPO / "site.yaml").read_bytes()
+    write(tmp_path / "fresh", 20, seed=3)
+    assert tree_bytes(root) == tree_bytes(tmp_path / "fresh")
 
 
 def test_small_tree_builds_with_the_project_build(tmp_path):
