@@ -2,8 +2,8 @@
 
     validate -> catalogue -> audience view -> render the renderer's pages (docs folder)
         -> renderer (MkDocs, in its own process)                              }
-        -> shell pages (matters: 3/4 here, 1/4 in a forked helper)             } side by side
-        -> search index, exports (the helper), QR codes, from the catalogue   }
+        -> shell pages and their QR images (3/4 here, 1/4 in a forked helper)  } side by side
+        -> search index, exports (the helper), short links, from the catalogue }
     -> pour shell pages into the renderer's shells -> atomic swap of the output folder
 
 A failed build raises and leaves the previously published site untouched, byte for byte.
@@ -32,7 +32,7 @@ from .load.gitdates import git_file_dates
 from .model import Audience, Catalogue, build_catalogue, view
 from .problems import ContentError
 from .renderer import ENV_AUDIENCE, ENV_PREGENERATED, docs_dir
-from .qr.files import image_codes, link_files, qr_image_files
+from .qr.files import link_files
 from .render.site import Rendered, Site, make_environment, render_site, shell_pages, write_tree
 from .render.pages import shell_paths
 from .render.shell import Shell, ShellPage, fill_shells, take_shells
@@ -92,13 +92,11 @@ class Generated:
     static: dict[str, bytes] = field(default_factory=dict)
 
 
-def by_products(visible: Catalogue, settings: Settings, timings: Timings, exports: bool = True, images: bool = True,
+def by_products(visible: Catalogue, settings: Settings, timings: Timings, exports: bool = True,
                 search: bool = True) -> dict[str, bytes]:
-    """Files published as they are: short links, statistics CSV and (unless made elsewhere) QR images, the
-    citizen search index, exports."""
+    """Files published as they are: short links, statistics CSV, the citizen search index, exports. (A matter
+    page brings its QR image with it.)"""
     files = timings.run("短链接", link_files, visible, settings, make_environment())
-    if images:
-        files.update(timings.run("二维码图片", qr_image_files, settings, image_codes(visible)))
     files.update(timings.run("统计", statistics_files, visible))
     if search:
         files.update(timings.run("搜索索引", citizen_search_files, visible))
@@ -151,7 +149,7 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
     a forked helper render the matter pages; this process pours each into its shell as soon as the renderer has
     made the shells. The helper renders one page in HELPER_PAGE_SHARE and makes the search index, pours its pages as
     soon as the shells are there, then makes the exports; this process renders the other pages and writes the short
-    links, statistics and QR images."""
+    links and statistics. A matter page's QR image is made and written with the page."""
     timings = timings or Timings()
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
@@ -208,7 +206,7 @@ def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settin
 
 
 #: The helper renders one shell page in this many: it also makes the search index and the exports, this process
-#: the renderer's pages and the QR images. At 5,000 matters built onto a disk a fifth was 0.4-1.7 s slower than a
+#: the renderer's pages and the short links. At 5,000 matters built onto a disk a fifth was 0.4-1.7 s slower than a
 #: quarter in three runs out of three (this process also writes most of the pages); into tmpfs a fifth was 0.3 s faster.
 HELPER_PAGE_SHARE = 4
 #: What a forked helper process renders from: set just before the fork, so nothing has to be pickled over.

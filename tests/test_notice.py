@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import io
 import re
 import threading
 
 import pytest
 import yaml
+import zxingcpp
+from PIL import Image
 
 from build_tools.model import Audience
 
@@ -70,8 +73,10 @@ def test_print_lists_exactly_the_ticked_materials_with_qr_and_hall_hours(browser
         assert f"{h['days']} {h['open']}–{h['close']}" in sheet
     other = load("halls/district-hall.yaml")
     assert other["address"] not in sheet, "only the chosen hall"
-    qr = page.locator(".bk-notice__qr img")
-    assert qr.is_visible() and page.evaluate("document.querySelector('.bk-notice__qr img').naturalWidth") > 0
+    qr = page.locator(".bk-notice__qr svg")
+    assert qr.is_visible()
+    decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))]
+    assert decoded and re.fullmatch(r"HTTPS://\S+/Q/M\d{4}", decoded[0]) and decoded[0] in sheet, decoded
     assert re.search(r"/Q/M\d{4}", sheet)
     assert not page.locator("h1").is_visible() and not page.locator(".bk-answer").is_visible(), "the sheet prints alone"
 
@@ -100,7 +105,7 @@ def test_without_javascript_the_full_checklist_prints_on_its_own_page(browser, s
     assert "＿＿＿＿年＿＿月＿＿日" in text, "a blank date line"
     for hall_id in matter["channels"]["window"]["halls"]:
         assert load(f"halls/{hall_id}.yaml")["address"] in text
-    assert page.locator(".bk-notice__qr img").is_visible()
+    assert page.locator(".bk-notice__qr svg").is_visible()
     assert not page.locator(".bk-notice__controls").is_visible()
     assert page.evaluate("getComputedStyle(document.querySelector('.bk-notice')).breakBefore") == "page"
     page.locator(".bk-notice").screenshot(path=ARTIFACTS / "notice-print-nojs.png")

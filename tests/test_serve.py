@@ -56,9 +56,11 @@ def test_saving_a_matter_updates_the_served_page(tmp_path):
     try:
         url = f"http://127.0.0.1:{port}/matters/wanshui-zhengming/"
         first = _wait_for(url, lambda html: "完税证明" in html, 120)
-        # By-products are served from the site folder itself (not the docs folder the renderer would rescan).
-        code = re.search(r'src="\.\./\.\./qr/(M\d+)\.svg"', first).group(1)
-        assert "<svg" in (_get(f"http://127.0.0.1:{port}/qr/{code}.svg") or "")
+        # A page's QR image is written into the served folder with the page, by-products too (not into the docs
+        # folder the renderer would rescan).
+        code = re.search(r'href="\.\./\.\./qr/(M\d+)\.png" download', first).group(1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/qr/{code}.png", timeout=5) as r:
+            assert r.read().startswith(b"\x89PNG")
         assert not (root / "generated" / "public" / "qr").exists()
         source = root / "matters" / "wanshui-zhengming.yaml"
         text = source.read_text(encoding="utf-8")

@@ -109,10 +109,10 @@ def _split(stretch: bytes) -> tuple[int, int]:
     return light, len(stretch) - light
 
 
-def svg(qr: QRSymbol) -> bytes:
-    """Vector image for the page and print: 4 px a module, quiet zone 4 modules (ISO minimum), one stroked line
-    per run of dark modules. The same bytes as segno's SVG writer (a test compares them), written from the runs
-    directly: segno's writer took as long as the symbol itself."""
+def line_path(qr: QRSymbol) -> str:
+    """SVG path data in module units, quiet zone (4 modules) included: one horizontal line a module wide along
+    each run of dark modules, to be stroked. segno's SVG writer draws the same path (a test compares them); written
+    from the runs directly, it costs a fraction of segno's."""
     moves: list[str] = []
     x, y = 0, 0.0  # where the pen is: the end of the last line drawn, quiet zone included
     for row_number, row in enumerate(qr.matrix):
@@ -124,9 +124,7 @@ def svg(qr: QRSymbol) -> bytes:
         moves.append(f"{'m' if moves else 'M'}{light + 4 - x} {int(dy) if dy == int(dy) else dy}h{dark}")
         moves += map(_MOVES.__getitem__, stretches[1:])
         x, y = len(row.rstrip(b"\x00")) + 4, line_y
-    size = (len(qr.matrix) + 8) * 4
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" class="segno"><title>二维码</title>'
-            f'<path transform="scale(4)" class="qrline" stroke="#000" d="{"".join(moves)}"/></svg>\n').encode("utf-8")
+    return "".join(moves)
 
 
 #: Module value -> PNG pixel byte: 8 pixels a module, so one module is exactly one byte of a 1-bit scanline

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SHELL_DIR = "_shell"  # shells live at <section>/_shell/, beside the pages they serve (ids cannot start with _)
@@ -42,6 +42,7 @@ class ShellPage:
     title: str  # HTML-escaped
     description: str  # HTML-escaped
     body: str  # HTML from <h1 id=…> on
+    files: dict[str, bytes] = field(default_factory=dict)  # published with the page (its QR image), by site path
 
 
 _HEADINGS = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')
@@ -110,8 +111,11 @@ def take_shells(site: Path) -> dict[str, Shell]:
 
 
 def fill_shells(site: Path, pages: list[ShellPage], shells: dict[str, Shell]) -> None:
-    """Write every page into the built site from its section's shell."""
+    """Write every page into the built site from its section's shell, and the files it brings."""
     for page in pages:
         target = site / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(shells[page.shell].fill(page))
+        for rel, data in page.files.items():
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / rel).write_bytes(data)

@@ -122,7 +122,7 @@ def render_shell_page(catalogue: Catalogue, settings: Settings, audience: Audien
 
 def _shell_page(env: Environment, page: Page, common: dict) -> ShellPage:
     module = env.get_template(page.template).make_module(_context(page, common))
-    return ShellPage(page.path, page.shell or "", str(module.title), str(module.description), str(module))
+    return ShellPage(page.path, page.shell or "", str(module.title), str(module.description), str(module), page.files)
 
 
 def _context(page: Page, common: dict) -> dict:
