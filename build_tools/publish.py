@@ -2,7 +2,7 @@
 
     validate -> catalogue -> audience view -> render the renderer's pages (docs folder)
         -> renderer (MkDocs, in its own process)                              }
-        -> shell pages and their QR images (3/4 here, 1/4 in a forked helper)  } side by side
+        -> shell pages and their QR images (here, and in a forked helper)      } side by side
         -> search index, exports (the helper), short links, from the catalogue }
     -> pour shell pages into the renderer's shells -> atomic swap of the output folder
 
@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,11 +145,11 @@ def _generate(root: Path, audience: Audience, visible: Catalogue, settings: Sett
 def build(root: Path, audience: Audience, out: Path, timings: Timings | None = None, booklets: bool = False) -> Timings:
     """Full build into `out`, replacing it only on success; with `booklets`, also every hall's booklet PDF.
 
-    Both cores work: the renderer (MkDocs, its own process) lays out the few pages it owns while this process and
-    a forked helper render the matter pages; this process pours each into its shell as soon as the renderer has
-    made the shells. The helper renders one page in HELPER_PAGE_SHARE and makes the search index, pours its pages as
-    soon as the shells are there, then makes the exports; this process renders the other pages and writes the short
-    links and statistics. A matter page's QR image is made and written with the page."""
+    Both cores work: the renderer (MkDocs, its own process) lays out the few pages it owns while this process
+    writes the short links and statistics, then renders the shell pages and pours them into the shells once the
+    renderer has made them. A forked helper makes the search index and the exports, then renders shell pages too.
+    The two take pages PAGES_PER_CLAIM at a time from one shared counter, so both end with pages, and neither waits
+    long for the other, on any disk and at any size. A matter page's QR image is made and written with the page."""
     timings = timings or Timings()
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
@@ -166,33 +166,34 @@ def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settin
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    helper_out = Path(tempfile.mkdtemp(prefix=f".{out.name}-helper-", dir=out.parent))  # the helper's files, moved in at the end
+    # By-products are written beside the site and moved in at the end: the renderer empties the site folder when
+    # it starts.
+    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}-aside-", dir=out.parent))
     renderer = None
     try:
-        with _helper(visible, settings, audience) as helper:
-            later: list[Future] = [helper.submit(_render_and_keep, (range(1), HELPER_PAGE_SHARE))]
-            indexed = helper.submit(_write_search_index, helper_out)
+        claims = _Claims(len(shell_paths(Site(visible, settings, audience))))
+        with _helper(visible, settings, audience, claims) as helper:
+            indexed = helper.submit(_write_search_index, aside)
+            exported = helper.submit(_write_exports, aside)
+            later: list[Future] = []
 
             def hand_over(shells: dict[str, Shell]) -> None:
-                """Once the renderer has made the shells, the helper pours its pages, then makes the exports."""
-                later.append(helper.submit(_pour_kept, staging, shells))
-                later.append(helper.submit(_write_exports, helper_out))
+                """Once the renderer has made the shells, the helper can pour pages too."""
+                later.append(helper.submit(_take_pages, staging, shells))
 
             sources: Rendered = timings.run("生成列表等页面", render_site, visible, settings, audience, shells=False)
             timings.run("写入", write_tree, sources.sources, docs_dir(root, audience))
             renderer = _Renderer(root, audience, staging)
             pour = _Pour(staging, renderer, timings, hand_over)
-            mine = shell_pages(visible, settings, audience, part=(range(1, HELPER_PAGE_SHARE), HELPER_PAGE_SHARE))
+            files = by_products(visible, settings, timings, exports=False, search=False)
+            timings.run("写入", _write_files, aside, files)
+            mine = shell_pages(visible, settings, audience, chunks=claims)
             timings.run("生成事项页面", lambda: [pour.add(page) for page in mine])
             timings.run("写入", pour.close)
-            files = by_products(visible, settings, timings, exports=False, search=False)
-            timings.run("写入", _write_files, staging, files)
-            mine_done = time.perf_counter()
             timings.run("等待辅助进程：搜索索引", indexed.result)
-            helper_done = timings.run("等待辅助进程：事项页面和导出", lambda: [f.result() for f in later])[-1]
-            if helper_done < mine_done:  # the other way round: HELPER_PAGE_SHARE could give the helper more pages
-                timings.add("辅助进程先完成", mine_done - helper_done)
-        _move_into(helper_out, staging)
+            timings.run("等待辅助进程：导出", exported.result)
+            timings.run("等待辅助进程：事项页面", lambda: [f.result() for f in later])
+        _move_into(aside, staging)
         add_to_sitemap(staging, settings.site_url, [path.removesuffix("index.html") for path in shell_paths(Site(visible, settings, audience))])
         if booklets:
             timings.run("口袋书", lambda: _write_files(staging, booklet_files(root, visible, settings)))
@@ -204,40 +205,54 @@ def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settin
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
-        shutil.rmtree(helper_out, ignore_errors=True)
+        shutil.rmtree(aside, ignore_errors=True)
     return timings
 
 
-#: The helper renders one shell page in this many: it also makes the search index and the exports, this process
-#: the renderer's pages and the short links. Each process draws the QR codes of its own pages. Set so that neither
-#: waits long for the other at 5,000 matters (the build's summary shows both): into tmpfs, with 4 this process
-#: waited 0.56 s for the helper, with 5 0.32 s, with 6 the helper finished 0.21 s first; onto the disk, 5: 0.36 s,
-#: 6: 0.09 s (this process writes most of the pages, which costs more there). Since this process writes its pages
-#: in batches (POUR_BATCH), into tmpfs 6 left it waiting 0.23 s, 7 0.02 s, and with 8 the helper sat idle 0.17 s;
-#: the wall time moved less than from one run to the next (7.8-8.0 s), so the disk decides: 6.
-HELPER_PAGE_SHARE = 6
+#: Shell pages a process takes at a time: small enough that the last ones keep the other process waiting only
+#: briefly (100 pages take about 80 ms), large enough that taking them costs nothing.
+PAGES_PER_CLAIM = 100
 #: What a forked helper process renders from: set just before the fork, so nothing has to be pickled over.
 _shared: tuple[Catalogue, Settings, Audience] | None = None
-#: The helper's share of the shell pages, kept in the helper until the renderer has laid out the shells.
-_kept: list[ShellPage] = []
+_shared_claims: _Claims | None = None
 
 
-def _helper(visible: Catalogue, settings: Settings, audience: Audience) -> ProcessPoolExecutor:
-    """One forked process for the second core: it inherits the catalogue instead of receiving a copy, and keeps
+class _Claims:
+    """Positions of the shell pages (in `shell_paths` order), handed out PAGES_PER_CLAIM at a time to whichever
+    process asks: the counter lives in shared memory, made before the helper is forked."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.next = multiprocessing.get_context("fork").Value("q", 0)
+
+    def __iter__(self) -> Iterator[range]:
+        while True:
+            with self.next.get_lock():
+                start = self.next.value
+                self.next.value = min(self.total, start + PAGES_PER_CLAIM)
+            if start >= self.total:
+                return
+            yield range(start, min(self.total, start + PAGES_PER_CLAIM))
+
+
+def _helper(visible: Catalogue, settings: Settings, audience: Audience, claims: _Claims) -> ProcessPoolExecutor:
+    """One forked process for the second core: it inherits the catalogue instead of receiving a copy, and writes
     what it makes (100 MB of pages at 5,000 matters are not worth sending back)."""
-    global _shared
-    _shared = (visible, settings, audience)
+    global _shared, _shared_claims
+    _shared, _shared_claims = (visible, settings, audience), claims
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
 
 
-def _render_and_keep(part: tuple[range, int]) -> None:
-    assert _shared is not None
-    _kept[:] = shell_pages(*_shared, part=part)
-
-
-def _pour_kept(site: Path, shells: dict[str, Shell]) -> None:
-    fill_shells(site, _kept, shells)
-    _kept.clear()
+def _take_pages(site: Path, shells: dict[str, Shell]) -> None:
+    """The helper's last task: render and pour shell pages until none is left to take."""
+    assert _shared is not None and _shared_claims is not None
+    batch: list[ShellPage] = []
+    for page in shell_pages(*_shared, chunks=_shared_claims):
+        batch.append(page)
+        if len(batch) >= POUR_BATCH:
+            fill_shells(site, batch, shells)
+            batch.clear()
+    fill_shells(site, batch, shells)
 
 
 def _write_search_index(folder: Path) -> None:
@@ -246,11 +261,9 @@ def _write_search_index(folder: Path) -> None:
     _write_files(folder, citizen_search_files(_shared[0]))
 
 
-def _write_exports(folder: Path) -> float:
-    """The helper's last task; returns when it ended (`time.perf_counter` is one clock for all processes)."""
+def _write_exports(folder: Path) -> None:
     assert _shared is not None
     _write_files(folder, export_files(_shared[0], _shared[1]))
-    return time.perf_counter()
 
 
 def _move_into(source: Path, target: Path) -> None:
