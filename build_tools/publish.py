@@ -188,7 +188,7 @@ def _build(root: Path, audience: Audience, out: Path, visible: Catalogue, settin
             files = by_products(visible, settings, timings, exports=False, search=False)
             timings.run("写入", _write_files, aside, files)
             mine = shell_pages(visible, settings, audience, chunks=claims)
-            timings.run("生成事项页面", lambda: [pour.add(page) for page in mine])
+            timings.run("生成事项页面", lambda: [pour.add(pages) for pages in mine])
             timings.run("写入", pour.close)
             timings.run("等待辅助进程：搜索索引", indexed.result)
             timings.run("等待辅助进程：导出", exported.result)
@@ -246,13 +246,8 @@ def _helper(visible: Catalogue, settings: Settings, audience: Audience, claims: 
 def _take_pages(site: Path, shells: dict[str, Shell]) -> None:
     """The helper's last task: render and pour shell pages until none is left to take."""
     assert _shared is not None and _shared_claims is not None
-    batch: list[ShellPage] = []
-    for page in shell_pages(*_shared, chunks=_shared_claims):
-        batch.append(page)
-        if len(batch) >= POUR_BATCH:
-            fill_shells(site, batch, shells)
-            batch.clear()
-    fill_shells(site, batch, shells)
+    for pages in shell_pages(*_shared, chunks=_shared_claims):
+        fill_shells(site, pages, shells)
 
 
 def _write_search_index(folder: Path) -> None:
@@ -277,14 +272,9 @@ def _move_into(source: Path, target: Path) -> None:
             entry.rename(there)
 
 
-POUR_BATCH = 500
-
-
 class _Pour:
-    """This process's shell pages wait until the renderer has made the shells; then they are written POUR_BATCH at
-    a time, and `on_shells` hands the shells on (the helper pours its own pages). Rendering a batch, then writing
-    it, took 0.2 CPU-seconds less at 5,000 matters than writing each page as soon as it was rendered (the same
-    files, into tmpfs): the system calls between renderings slow the rendering down."""
+    """This process's shell pages wait until the renderer has made the shells; then each chunk is written as it
+    comes, and `on_shells` hands the shells on (the helper pours its own pages)."""
 
     def __init__(self, site: Path, renderer: _Renderer, timings: Timings, on_shells: Callable[[dict[str, Shell]], None]):
         self.site, self.renderer, self.timings, self.on_shells = site, renderer, timings, on_shells
@@ -292,11 +282,11 @@ class _Pour:
         self.waiting: list[ShellPage] = []
         self.written = 0
 
-    def add(self, page: ShellPage) -> None:
-        self.waiting.append(page)
+    def add(self, pages: list[ShellPage]) -> None:
+        self.waiting += pages
         if self.shells is None and self.renderer.proc.poll() is not None:
             self._open()
-        if self.shells is not None and len(self.waiting) >= POUR_BATCH:
+        if self.shells is not None:
             self._flush()
 
     def close(self) -> None:
