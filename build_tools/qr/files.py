@@ -18,27 +18,25 @@ from .links import ShortLink, all_links, line_path, make_qr, png, short_url
 
 @dataclass(frozen=True)
 class PageQR:
-    """What a page draws of a code: the printed URL and the symbol as a stroked path (`links.line_path`)."""
+    """What a page shows of its code: the printed URL, the symbol as a stroked path (`links.line_path`) to draw in
+    the page, and the PNG it offers to download (published as `download_path`)."""
 
     url: str
     modules: int  # width and height in modules, quiet zone included
     path: str
+    png: bytes
+    download_path: str
 
 
 def page_qr(settings: Settings, code: str) -> PageQR:
-    return _drawn(short_url(settings, code))[0]
-
-
-def qr_download(settings: Settings, code: str) -> dict[str, bytes]:
-    """The PNG a page offers to download, by its path in the site."""
-    return {f"qr/{code}.png": _drawn(short_url(settings, code))[1]}
+    return _drawn(short_url(settings, code), f"qr/{code}.png")
 
 
 @lru_cache(maxsize=1 << 14)
-def _drawn(url: str) -> tuple[PageQR, bytes]:
-    """Cached by URL: a code's images never change, and `mkdocs serve` regenerates every file on each save."""
+def _drawn(url: str, download_path: str) -> PageQR:
+    """Cached: a code's images never change, and `mkdocs serve` regenerates every file on each save."""
     qr = make_qr(url)
-    return PageQR(url, len(qr.matrix) + 8, line_path(qr)), png(qr)
+    return PageQR(url, len(qr.matrix) + 8, line_path(qr), png(qr), download_path)
 
 
 def link_files(catalogue: Catalogue, settings: Settings, env: Environment) -> dict[str, bytes]:

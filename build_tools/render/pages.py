@@ -22,7 +22,7 @@ from ..schema.sop import Category, Phase
 from ..schema.reference import all_field_tables
 from ..settings import Settings
 from .. import stats
-from ..qr.files import page_qr, qr_download
+from ..qr.files import page_qr
 from ..urls import source_of, url_of
 from .feed import feed_entries
 from .flowchart import layout, step_numbers
@@ -125,8 +125,8 @@ def matter_shell_page(site: Site, m: Matter) -> Page:
 def matter_page(site: Site, m: Matter) -> Page:
     """The 办事攻略 of a matter that can be applied for (or is suspended)."""
     cat = site.catalogue
-    code = cat.code_of("matter", m.id)
-    return Page(url_of("matter", m.id) + "index.html", "matter.html.j2", shell="matters", files=qr_download(site.settings, code), context={
+    qr = page_qr(site.settings, cat.code_of("matter", m.id))
+    return Page(url_of("matter", m.id) + "index.html", "matter.html.j2", shell="matters", files={qr.download_path: qr.png}, context={
         "m": m,
         "dept": cat.department_of(m),
         "answer": answer_box(cat, m),
@@ -139,8 +139,7 @@ def matter_page(site: Site, m: Matter) -> Page:
         "predecessors": cat.predecessors(m),
         "conditional": [x for x in m.materials if x.necessity == "按情形"],
         "source": cat.sources.get(("matter", m.id)),
-        "code": code,
-        "qr": page_qr(site.settings, code),
+        "qr": qr,
         "dates": cat.dates_of("matter", m.id),
     })
 
