@@ -4,8 +4,9 @@
 
 For each site, its files are read into memory, then written again (same relative paths, same bytes, same folders)
 into a new folder beside it, and the write is timed: wall, user and kernel (sys) seconds. The copy is then moved
-into bench/out/.trash (so a site must be on the same file system as bench/out, or BAIKE_BENCH_OUT) and deleted at the end (see common.clear: a deletion makes the next file creations slower on
-ext4 for a few minutes). Creating a file costs kernel time whatever its size, so a site of many small files (QR
+into bench/out/.trash (so a site must be on the same file system as bench/out, or BAIKE_BENCH_OUT) and deleted at
+the end (see common.clear: on an ext4 without a journal, a deletion makes the next file creations slower for a few
+minutes). Creating a file costs kernel time whatever its size, so a site of many small files (QR
 images, short-link pages, search shards, per-matter JSON) pays more than its bytes suggest: this is the share of
 bench/build.py's kernel time that no change to the compiler removes, short of writing fewer files.
 """
