@@ -5,7 +5,7 @@ same machine, same run.
     .venv/bin/python bench/build.py --matters 1000 --matters 5000     # output per page at both sizes
 
 For each N:
-  1. `python -m build_tools synth` (re)writes a synthetic content tree of N matters in bench/out/ (not timed).
+  1. `bench/synth.py` (re)writes a synthetic content tree of N matters in bench/out/ (not timed).
   2. ours: `python -m build_tools build --root DIR` from a clean state (validate, render, QR codes and short
      links, statistics, exports, citizen search index, MkDocs, atomic swap), timed as one command; its per-stage summary
      (stderr) is parsed for the breakdown. The hall booklet PDFs are left out (`--no-booklets`) unless --booklets

@@ -138,7 +138,7 @@ def load_average() -> str:
 def synth_tree(n: int, seed: int = 0, dest: Path | None = None) -> Path:
     """A synthetic content tree of `n` matters, (re)written now so that its theme, mkdocs.yml and templates are the
     repository's current ones; build output already in it (site/, generated/) is left for the caller to clear."""
-    from build_tools.synth import write
+    from synth import write  # bench/synth.py, beside this file
 
     dest = dest or OUT / f"synth-{n}-s{seed}"
     start = time.perf_counter()

@@ -5,12 +5,12 @@ served page until the change appears. Goal: ≤ 2 s at 5,000 matters.
     .venv/bin/python bench/preview.py --matters 1000 --edits 2
 
 The server is the project's preview: `python -m mkdocs serve --dirty` on 127.0.0.1 with the project's hook
-(build_tools/mkdocs_hooks.py), started in the synthetic tree exactly as `make serve` starts it in the repository
+(build_tools/mkdocs_adapter/hooks.py), started in the synthetic tree exactly as `make serve` starts it in the repository
 (but through `python -m`, so the hook can import build_tools). One edit appends a marker to the summary of a matter.
 
 Two moments count, and the latency is the later of the two, measured from the save:
   page      the first response of the matter's page that contains the marker (polled every 50 ms; the preview
-            renders a matter page on request from the newest valid content, build_tools/serving.py)
+            renders a matter page on request from the newest valid content, build_tools/mkdocs_adapter/preview.py)
   reload    the server's "Reloading browsers" line: live reload tells an open browser to reload the page now
             (not "Documentation built in N seconds": MkDocs logs each distinct message of its build logger once,
             so a second build that took the same time as an earlier one would not show it)
@@ -169,12 +169,12 @@ def measure_edit(server: Server, tree: Path, matter: str, k: int, timeout: float
 def analyse(tree: Path) -> dict[str, float]:
     """What a save runs before the reload (validation: first, and again after one file changed, with the preview's
     cache of unchanged files), and what the background regeneration runs."""
-    from build_tools.model import Audience, view
-    from build_tools.publish import Timings, by_products, load_catalogue
+    from build_tools.load import FileCache
+    from build_tools.model import Audience, load_catalogue, view
+    from build_tools.publish import Timings
+    from build_tools.publish.outputs import BuildInput, make_output, output_tasks
     from build_tools.render.site import render_site
     from build_tools.settings import load_settings
-
-    from build_tools.load import FileCache
 
     timings, cache = Timings(), FileCache()
     timings.run("校验（首次）", load_catalogue, tree, None, cache)
@@ -183,7 +183,9 @@ def analyse(tree: Path) -> dict[str, float]:
     catalogue = timings.run("校验（保存一个文件后）", load_catalogue, tree, None, cache)
     visible, settings = view(catalogue, Audience.PUBLIC), load_settings(tree)
     timings.run("后台：列表等页面", render_site, visible, settings, Audience.PUBLIC, shells=False)
-    by_products(visible, settings, timings, exports=False)
+    given = BuildInput(visible, settings, Audience.PUBLIC, tree, preview=True)
+    for name, key in output_tasks(given):
+        timings.run(f"后台：{name}", make_output, given, name, key)
     return timings.stages
 
 

@@ -6,7 +6,7 @@ query download, and staff search latency at 10,000 matters. Prints figures; asse
     .venv/bin/python bench/search.py --citizen 0                  # staff search only
     .venv/bin/python bench/search.py --site bench/out/search-synth-5000/site --staff 0  # measure a built site again
 
-Citizen: `python -m build_tools synth` writes the tree, `python -m build_tools build --no-booklets` builds it
+Citizen: `bench/synth.py` writes the tree, `python -m build_tools build --no-booklets` builds it
 (the compact citizen index included, made from the model). The site is served on 127.0.0.1 the way a
 production server would (gzip for HTML, CSS, JS and JSON, which is what the search index is), and Debian's
 Chromium opens the search page and runs two queries; the server counts the bytes of every response, so
@@ -38,13 +38,13 @@ common.ensure_venv()
 import yaml  # noqa: E402
 
 from build_tools.model import Audience, Catalogue  # noqa: E402
-from build_tools.publish import load_catalogue  # noqa: E402
-from build_tools.qr.registry import Entry  # noqa: E402
+from build_tools.model import load_catalogue  # noqa: E402
+from build_tools.load.registry import Entry  # noqa: E402
 from build_tools.search.citizen import LEXICON  # noqa: E402
 from build_tools.search.compact import INDEX_DIR  # noqa: E402
 from build_tools.search.staff import StaffIndex, build_index  # noqa: E402
 from build_tools.settings import load_settings  # noqa: E402
-from build_tools.synth import DISTRICTS, ISSUED, STREETS  # noqa: E402
+from synth import DISTRICTS, ISSUED, STREETS  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 BUDGET_FIRST = 150 * 1024

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import subprocess
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from .model import Audience, Catalogue, view
 from .model.catalogue import MaterialCounts
-from .qr.links import make_qr, short_url
+from .qr.links import make_qr
+from .urls import short_url
 from .qr.sheets import QUIET_ZONE, Symbol, symbol
 from .render.site import make_environment
 from .render.flowchart import step_numbers
@@ -275,23 +274,15 @@ def render_html(booklet: Booklet) -> str:
 
 
 def render_pdf(booklet: Booklet) -> bytes:
-    return html_to_pdf(render_html(booklet))
-
-
-def html_to_pdf(html: str) -> bytes:
     import weasyprint  # imported here: only the booklet command and the release build need it (and Pango)
 
-    return weasyprint.HTML(string=html).write_pdf()
+    return weasyprint.HTML(string=render_html(booklet)).write_pdf()
 
 
-def booklet_files(root: Path, catalogue: Catalogue, settings: Settings, today: dt.date | None = None) -> dict[str, bytes]:
-    """The A5 booklet of every hall that has matters, as `booklets/<hall id>.pdf` for the site. Typesetting
-    takes seconds per hall, so halls are typeset in parallel processes (one per core)."""
-    version, today = data_version(root), today or dt.date.today()
-    halls = booklet_halls(catalogue)
-    pages = [render_html(make_booklet(catalogue, settings, h, Size.A5, version, today)) for h in halls]
-    with ProcessPoolExecutor(max_workers=max(1, min(len(halls), os.cpu_count() or 1))) as pool:
-        return {f"booklets/{h}.pdf": pdf for h, pdf in zip(halls, pool.map(html_to_pdf, pages))}
+def booklet_file(root: Path, catalogue: Catalogue, settings: Settings, hall_id: str, today: dt.date | None = None) -> dict[str, bytes]:
+    """The A5 booklet of one hall, as `booklets/<hall id>.pdf` for the site (the build typesets halls in parallel)."""
+    booklet = make_booklet(catalogue, settings, hall_id, Size.A5, data_version(root), today or dt.date.today())
+    return {f"booklets/{hall_id}.pdf": render_pdf(booklet)}
 
 
 def booklet_halls(catalogue: Catalogue) -> list[str]:

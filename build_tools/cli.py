@@ -16,7 +16,6 @@ VERBS = {
     "codes": "codes",
     "qr": "qr",
     "gen-docs": "gen_docs",
-    "synth": "synth",
     "report": "report",
     "booklet": "booklet",
     "import": "import_data",

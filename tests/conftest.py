@@ -137,7 +137,7 @@ def replace_once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-#: Short-code prefix and digits per kind of object, as in build_tools/qr/registry.py.
+#: Short-code prefix and digits per kind of object, as in build_tools/load/registry.py.
 _CODE_FORMAT = {"hall": ("H", 3), "matter": ("M", 4), "sop": ("S", 3), "guide": ("G", 3)}
 
 

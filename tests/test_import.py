@@ -15,8 +15,8 @@ from build_tools.commands import import_data
 from build_tools.export.template import EXAMPLE_ID, README, WORKBOOK, template_files
 from build_tools.load import load_file
 from build_tools.model import Audience
-from build_tools.publish import load_catalogue
-from build_tools.qr.registry import REGISTRY, dump, load_registry
+from build_tools.model import load_catalogue
+from build_tools.load.registry import REGISTRY, dump, load_registry
 from build_tools.validate import validate_tree
 
 from .support import REPO

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_tools.inspection import read_results
+from build_tools.reports.inspection import read_results
 from build_tools.model import Audience, view
-from build_tools.publish import load_catalogue
+from build_tools.model import load_catalogue
+from build_tools.publish.outputs import BuildInput, all_outputs
 from build_tools.render.site import render_site
 from build_tools.settings import load_settings
 
@@ -87,11 +88,12 @@ def test_public_build_has_neither_checklist_nor_notice():
     catalogue = load_catalogue(REPO)
     settings = load_settings(REPO)
     public = render_site(view(catalogue, Audience.PUBLIC), settings, Audience.PUBLIC)
-    assert not [p for p in public.sources if p.startswith("inspection/")]
+    outputs = {audience: all_outputs(BuildInput(view(catalogue, audience), settings, audience, REPO, preview=True)) for audience in Audience}
+    assert not [p for p in [*public.sources, *outputs[Audience.PUBLIC]] if p.startswith("inspection/")]
     texts = [data.decode("utf-8") for data in public.sources.values()] + [p.body for p in public.pages]
     assert public.pages and not [t for t in texts if "bk-notice" in t or "notice.js" in t]
     staff = render_site(catalogue, settings, Audience.STAFF)
-    assert "inspection/index.md" in staff.sources and "inspection/checklist.csv" in staff.sources
+    assert "inspection/index.md" in staff.sources and "inspection/checklist.csv" in outputs[Audience.STAFF]
     assert "bk-notice" in staff.body("matters/canjiren-zheng/index.html")
 
 

@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from build_tools import synth
+from bench import synth
 from build_tools.load import load_file, load_tree
 from build_tools.load.yamlpos import (
     MAX_BYTES,
@@ -33,7 +33,7 @@ from build_tools.load.yamlpos import (
     load_text,
 )
 from build_tools.problems import Problem
-from build_tools.qr.registry import REGISTRY, Entry, dump, load_registry
+from build_tools.load.registry import REGISTRY, Entry, dump, load_registry
 
 from .conftest import REPO, SMALL_MATTER, pos
 

@@ -16,7 +16,7 @@ import yaml
 
 from build_tools.cli import main as cli
 from build_tools.qr.links import ErrorLevel, line_path, make_qr, png
-from build_tools.qr.registry import REGISTRY, load_registry
+from build_tools.load.registry import REGISTRY, load_registry
 from build_tools.settings import load_settings
 from build_tools.validate import validate_tree
 
@@ -194,7 +194,7 @@ def test_assign_keeps_existing_codes_and_adds_new_ones(tmp_path):
 
 
 def test_hall_sheet_sizes_follow_the_print_rules(tmp_path):
-    from build_tools.publish import load_catalogue
+    from build_tools.model import load_catalogue
     from build_tools.qr.sheets import PROOF, QUIET_ZONE, WINDOW, hall_sheets
 
     catalogue = load_catalogue(REPO)

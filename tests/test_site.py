@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import subprocess
 import sys
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from build_tools.model import Audience, build_catalogue
-from build_tools import publish
 from build_tools.publish import build
 from build_tools.schema.matter import State
 from build_tools.validate import validate_tree
@@ -201,23 +198,19 @@ def test_matter_pages_poured_into_the_shell_read_like_renderer_pages(site, catal
 
 
 def test_a_shell_the_theme_changed_fails_loudly():
-    from build_tools.render.shell import Shell, ShellError
+    from build_tools.mkdocs_adapter.shell import Shell, ShellError
 
     with pytest.raises(ShellError, match="页面外壳"):
         Shell.parse("<html><body><h1>没有占位内容</h1></body></html>", "matters/_shell/")
 
 
-@pytest.mark.parametrize("audience", list(Audience))
-def test_the_release_build_and_a_plain_mkdocs_build_publish_the_same_site(tmp_path, audience, monkeypatch):
-    """`build` shares the work between processes (the renderer, a forked helper, this one), sets long lists aside
-    from the renderer and makes the search index and exports beside it; `mkdocs build` through the hook does it all
-    in one process, in order. Both must publish the same files, byte for byte. The sample's few dozen pages would
-    all be rendered here before the helper is free, so here pages are taken three at a time and this process
-    pauses before taking more: both processes pour pages."""
-    _share_pages_with_the_helper(monkeypatch, poured_by := tmp_path / "poured-by")
+@pytest.mark.parametrize("audience, jobs", [(Audience.PUBLIC, 2), (Audience.STAFF, 2), (Audience.PUBLIC, 1)])
+def test_the_release_build_and_a_plain_mkdocs_build_publish_the_same_site(tmp_path, audience, jobs):
+    """`build` makes pages and outputs in a pool of worker processes (or, with one job, all in this process), sets
+    long lists aside from MkDocs and makes the outputs beside it; `mkdocs build` through the hook does it all in
+    one process, in order. Both must publish the same files, byte for byte."""
     root = copy_project(tmp_path / "project")
-    build(root, audience, tmp_path / "release")
-    assert len(set(poured_by.read_text().split())) == 2, "both processes poured pages"
+    build(root, audience, tmp_path / "release", jobs=jobs)
     env = {**os.environ, "BAIKE_AUDIENCE": audience.value, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-d", str(tmp_path / "plain")], cwd=root, env=env, check=True)
     files = {side: {p.relative_to(tmp_path / side): p for p in sorted((tmp_path / side).rglob("*")) if p.is_file()}
@@ -226,39 +219,3 @@ def test_the_release_build_and_a_plain_mkdocs_build_publish_the_same_site(tmp_pa
     assert len(files["release"]) > 100
     differ = [str(rel) for rel, path in files["release"].items() if path.read_bytes() != files["plain"][rel].read_bytes()]
     assert not differ, differ[:10]
-
-
-def _share_pages_with_the_helper(monkeypatch, poured_by: Path) -> None:
-    """Make a small build share its shell pages between its two processes; each notes its process id in
-    `poured_by` when it pours pages."""
-    here, shell_pages, fill_shells = os.getpid(), publish.shell_pages, publish.fill_shells
-
-    def paced(chunks):
-        for chunk in chunks:
-            if os.getpid() == here:
-                time.sleep(0.1)
-            yield chunk
-
-    def noted(site, pages, shells):
-        if pages:
-            with poured_by.open("a") as f:
-                f.write(f"{os.getpid()}\n")
-        fill_shells(site, pages, shells)
-
-    monkeypatch.setattr(publish, "PAGES_PER_CLAIM", 3)
-    monkeypatch.setattr(publish, "shell_pages", lambda *args, chunks: shell_pages(*args, chunks=paced(chunks)))
-    monkeypatch.setattr(publish, "fill_shells", noted)
-
-
-@pytest.mark.parametrize("total", [0, 1, 99, 100, 101, 5476])
-def test_two_processes_taking_pages_take_each_exactly_once(total):
-    """The build's processes take shell pages from one shared counter: together they get every page, none twice."""
-    claims = publish._Claims(total)
-    context = multiprocessing.get_context("fork")
-    queue = context.SimpleQueue()
-    other = context.Process(target=lambda: queue.put([p for chunk in claims for p in chunk]))
-    other.start()
-    mine = [p for chunk in claims for p in chunk]
-    theirs = queue.get()
-    other.join()
-    assert sorted(mine + theirs) == list(range(total))

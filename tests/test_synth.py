@@ -1,4 +1,4 @@
-"""`python -m build_tools synth`: synthetic content trees for benchmarks are valid, deterministic, of the size asked
+"""`bench/synth.py`: synthetic content trees for benchmarks are valid, deterministic, of the size asked
 for, and build with the project's own build. (No timings here: bench/ measures them.)"""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from build_tools.model import Audience
 from build_tools.publish import build
-from build_tools.synth import MARKER, SynthError, load_templates, plan, write
+from bench.synth import MARKER, SynthError, load_templates, plan, write
 from build_tools.validate import validate_tree
 
 from .conftest import PYTHON, TODAY
@@ -20,7 +20,7 @@ from .support import REPO
 
 
 def synth_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([PYTHON, "-m", "build_tools", "synth", *args], cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    return subprocess.run([PYTHON, "bench/synth.py", *args], cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=300)
 
 
 def tree_bytes(root: Path) -> dict[str, bytes | str]:
@@ -81,7 +81,7 @@ def test_shaped_like_the_sample(tmp_path, templates):
     assert all(s.matter in ids for _, s in result.parsed.sops.values() if s.matter)
     assert {h for h in result.parsed.halls} == {p.stem for p in (REPO / "halls").glob("*.yaml")}
     assert {d for d in result.parsed.departments} == {p.stem for p in (REPO / "departments").glob("*.yaml")}
-    for rel in ("site.yaml", "mkdocs.yml", "generated/.gitignore", "theme/main.html", "build_tools/mkdocs_hooks.py", MARKER):
+    for rel in ("site.yaml", "mkdocs.yml", "generated/.gitignore", "theme/main.html", "build_tools/mkdocs_adapter/hooks.py", MARKER):
         assert (root / rel).is_file(), rel
     first = (root / "matters" / f"{matters[0].id}.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../schemas/matter.schema.json"

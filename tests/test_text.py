@@ -7,7 +7,7 @@ import html
 import nh3
 from hypothesis import example, given, settings, strategies as st
 
-from build_tools.render import text
+from build_tools import text
 
 #: Characters editors type, weighted towards what matters here: Chinese, digits, ASCII and CJK punctuation,
 #: Markdown syntax and whitespace of every kind.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..model import Catalogue
 from ..problems import ContentError
-from ..publish import load_catalogue
+from ..model import load_catalogue
 
 
 def catalogue_or_problems(root: Path) -> Catalogue | None:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..load.yamlpos import load_text
-from ..qr.registry import REGISTRY, Entry, assign, compare, dump, load_registry
+from ..load.registry import REGISTRY, Entry, assign, compare, dump, load_registry
 from ..validate import validate_tree
 
 HELP = "分配短码（assign），或检查已发出的短码没有被删除或改指向（check --base REV）"

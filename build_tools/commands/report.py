@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 from ..editors.ownership import months_before, stale_matters
-from ..inspection import checklist, read_results, report_csv, summarize
+from ..model.checklist import checklist
+from ..reports.inspection import read_results, report_csv, summarize
 from ..problems import ContentError
-from ..publish import load_catalogue
+from ..model import load_catalogue
 from ..render.site import make_environment
 from ..validate import validate_tree
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from ..qr.registry import REGISTRY
+from ..load.registry import REGISTRY
 from ..schema import CONTENT_TYPES
 from ..schema.common import Contact
 from ..schema.matter import Fees, Material, Matter, State, Step

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..qr.registry import REGISTRY, Entry, assign, dump, load_registry
+from ..load.registry import REGISTRY, Entry, assign, dump, load_registry
 from ..render.site import make_environment
 from ..schema import BY_NAME
 from ..schema.common import TimeUnit

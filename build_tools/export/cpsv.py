@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Catalogue
-from ..render.text import plain
+from ..text import plain
 from ..schema import Department, Matter
 from ..schema.common import Contact, ContactType
 from ..schema.matter import LegalBasis, Material
 from ..settings import Settings
 from ..urls import url_of
-from .durations import iso_duration
 
 LANGUAGE = "zh-CN"
 _CNY = "http://publications.europa.eu/resource/authority/currency/CNY"
@@ -115,7 +114,7 @@ def _service(catalogue: Catalogue, settings: Settings, dataset: str, m: Matter) 
         "isPartOf": dataset,
         "status": f"{dataset}#status-{_STATES[m.status.state]}",
         "hasCompetentAuthority": authority,
-        "processingTime": iso_duration(m.time_limits.promised),
+        "processingTime": m.time_limits.promised.iso8601(),
         "holdsRequirement": [{"@id": f"{page}#{c.id}", "@type": "Requirement", "identifier": c.id, "name": plain(c.text)} for c in m.conditions],
         "hasInput": [_evidence(page, x) for x in m.materials],
         "hasCost": _costs(page, m, authority),

@@ -20,10 +20,9 @@ from collections.abc import Iterable, Iterator
 import orjson
 
 from ..model import Catalogue
-from ..qr.links import short_url
 from ..schema import Matter
 from ..settings import Settings
-from ..urls import url_of
+from ..urls import short_url, url_of
 from .cpsv import CONTEXT, cpsv_graph
 from .tables import catalogue_tables
 from .workbook import csv_files, xlsx_bytes

@@ -27,7 +27,7 @@ from ..schema.reference import field_rows
 from .tables import LIST_SEPARATOR, MATTER_ID, MATTERS, NO, SHEETS, YES, Column, Kind, Role, Sheet, get_path
 from .template import EXAMPLE_ID
 from .workbook import Table, read_tables
-from .yamlout import matter_yaml
+from ..load.yamlout import matter_yaml
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")

@@ -12,7 +12,6 @@ yes/no fields as 是/否, dates as YYYY-MM-DD.
 from __future__ import annotations
 
 import datetime as dt
-import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..schema import Matter
-from ..schema.reference import field_rows
+from ..schema.reference import field_rows, is_object, item_type, strip_optional
 
 Cell = str | int | None
 #: A row is a tuple: the garbage collector stops tracking tuples of plain values, and tracking the 200,000 rows
@@ -202,29 +201,6 @@ BY_NAME = {s.name: s for s in SHEETS}
 # --- the schema behind each column ------------------------------------------------------------------
 
 
-def _strip(annotation: object) -> object:
-    """X | None and Annotated[X, ...] -> X."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin in (typing.Union, types.UnionType):
-            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
-        elif origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        else:
-            return annotation
-
-
-def item_type(annotation: object) -> object:
-    """The type of one value: list[X] -> X, with optionality stripped."""
-    inner = _strip(annotation)
-    return _strip(typing.get_args(inner)[0]) if typing.get_origin(inner) is list else inner
-
-
-def is_object(annotation: object) -> bool:
-    inner = item_type(annotation)
-    return isinstance(inner, type) and issubclass(inner, BaseModel)
-
-
 @cache
 def _annotation(path: str) -> object:
     """The type annotation of a field given in field-reference notation (steps[].where.hall)."""
@@ -238,7 +214,7 @@ def _annotation(path: str) -> object:
 
 
 def _kind(annotation: object) -> Kind:
-    inner = _strip(annotation)
+    inner = strip_optional(annotation)
     if typing.get_origin(inner) in (list, dict):
         return Kind.LIST
     if inner is bool:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from ..problems import Problem
+from ..workers import Pool, available_cpus
 from ..schema import CONTENT_TYPES, ContentType
 from .yamlpos import Document, decode, load_text
 
@@ -82,7 +81,7 @@ def load_tree(root: Path, workers: int | None = None, cache: FileCache | None = 
     loaded = [cache.get_fresh(path, stamp, "load") for (path, _), stamp in zip(files, stamps)] if cache is not None else [None] * len(files)
     todo = [path for (path, _), done in zip(files, loaded) if done is None]
     if workers is None:
-        workers = min(2, _cpus()) if len(todo) >= PARALLEL_FROM else 1
+        workers = min(2, available_cpus()) if len(todo) >= PARALLEL_FROM else 1
     with closing(_load_files(root, todo, workers)) as fresh:
         for i, ((path, ctype), done) in enumerate(zip(files, loaded)):
             if done is None:
@@ -98,15 +97,7 @@ def load_tree(root: Path, workers: int | None = None, cache: FileCache | None = 
     return result
 
 
-def _cpus() -> int:
-    """CPUs this process may run on: `taskset` or a container may allow fewer than the machine has."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def _load_files(root: Path, paths: list[Path], workers: int) -> Iterator[tuple[Document | None, list[Problem]]]:
     """Each file's result in order, as soon as it is there."""
-    if workers <= 1:
-        yield from (load_file(root, path) for path in paths)
-        return
-    with ProcessPoolExecutor(workers) as pool:
+    with Pool(workers if workers > 1 else 0) as pool:
         yield from pool.map(partial(load_file, root), paths, chunksize=_CHUNK)

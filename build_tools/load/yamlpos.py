@@ -24,7 +24,7 @@ MAX_BYTES = 512 * 1024
 MAX_DEPTH = 30
 MAX_NODES = 50_000
 
-#: `qr.registry.REGISTRY`: written by `codes assign` with a line (about 80 bytes, 4 nodes) per matter, SOP, guide
+#: `load.registry.REGISTRY`: written by `codes assign` with a line (about 80 bytes, 4 nodes) per matter, SOP, guide
 #: and hall of the whole catalogue, so at 10,000 matters it is 0.9 MB and 49,000 nodes, past the limits meant for
 #: hand-written files. Its own limits leave room for about 200,000 objects.
 REGISTRY_PATH = "registry/codes.yaml"

@@ -5,5 +5,6 @@ Pages, search indexes, QR sheets and exports all read this one catalogue, which 
 
 from .audience import Audience, view
 from .catalogue import Catalogue, build_catalogue
+from .load import load_catalogue
 
-__all__ = ["Audience", "Catalogue", "build_catalogue", "view"]
+__all__ = ["Audience", "Catalogue", "build_catalogue", "load_catalogue", "view"]

@@ -11,7 +11,7 @@ from ..schema import Department, Guide, Hall, Matter, Sop
 from ..schema.matter import Necessity, Scope, State
 from ..schema.place import HallType
 from ..load.gitdates import FileDates
-from ..qr.registry import Entry
+from ..load.registry import Entry
 from ..validate import Parsed
 
 
@@ -95,6 +95,13 @@ class Catalogue:
             seen.add(current.status.successor)
             current = self.matters[current.status.successor]
         return current if current is not m else None
+
+    def has_guide_page(self, m: Matter) -> bool:
+        """A matter one can apply for (or suspended) has its 办事攻略; a cancelled one has a tombstone instead, and a
+        merged or delegated one a page leading to its successor."""
+        if m.status.state is State.CANCELLED:
+            return False
+        return not (m.status.state in (State.MERGED, State.DELEGATED) and self.final_successor(m))
 
     @staticmethod
     def material_counts(m: Matter) -> MaterialCounts:

@@ -13,7 +13,8 @@ from jinja2 import Environment
 
 from ..model import Catalogue
 from ..settings import Settings
-from .links import ShortLink, all_links, line_path, make_qr, png, short_url
+from ..urls import short_url
+from .links import ShortLink, all_links, line_path, make_qr, png
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,8 @@ import zxingcpp
 
 from ..model import Catalogue
 from ..schema.matter import State
-from ..settings import Settings
 from ..urls import url_of
-from .registry import Entry
+from ..load.registry import Entry
 
 
 class ErrorLevel(StrEnum):
@@ -31,14 +30,6 @@ class ShortLink:
     id: str
     target: str  # site-relative URL the code resolves to today
     notice: str | None  # why it does not lead to the item itself (merged, delegated), shown on the target
-
-
-def short_url(settings: Settings, code: str, placement: str | None = None) -> str:
-    """The printed URL. Uppercase throughout, so the QR symbol uses alphanumeric mode (scheme and host are
-    case-insensitive). A placement suffix (window 12, booklet page 7) lets the server count scans without
-    personal data: /Q/M0001/W12."""
-    base = settings.short_url_base.rstrip("/").upper()
-    return f"{base}/Q/{code}" + (f"/{placement.upper()}" if placement else "")
 
 
 def resolve(catalogue: Catalogue, entry: Entry) -> ShortLink:

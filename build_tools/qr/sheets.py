@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from ..model import Catalogue
 from ..schema import Hall, Matter
 from ..settings import Settings
-from .links import ErrorLevel, QRSymbol, make_qr, short_url
+from ..urls import short_url
+from .links import ErrorLevel, QRSymbol, make_qr
 
 A4_W, A4_H, MARGIN = 210.0, 297.0, 12.0
 QUIET_ZONE = 4

@@ -1,12 +1,12 @@
-"""Long finished HTML kept out of the renderer's Markdown, and put back into the page it renders.
+"""Long finished HTML kept out of the Markdown MkDocs reads, and put back into the page it renders.
 
 A list page (by hall, by department, a hall's own page) holds thousands of matter links at city scale: 15 MB of
 HTML in a few dozen sources at 5,000 matters. Python-Markdown parses every tag of raw HTML to find where each
-block ends, which took the renderer 6 s for pages whose lists are final already. So a template wraps such a
+block ends, which is slow for pages whose lists are final already. So a template wraps such a
 list in `{% filter aside %}`: the source keeps a one-line placeholder, the list goes to a sidecar file next to
-the source (its name starts with a dot, which MkDocs skips), and the renderer's adapter puts it back into the
-page's HTML (`restore`, called from mkdocs_hooks.on_page_content). The placeholder carries a hash of the
-list, so a source changes whenever its list does and a live-reloading renderer rebuilds the page.
+the source (its name starts with a dot, which MkDocs skips), and the MkDocs adapter puts it back into the
+page's HTML (`restore`, called from mkdocs_adapter/hooks.py, on_page_content). The placeholder carries a hash of the
+list, so a source changes whenever its list does and a live-reloading MkDocs rebuilds the page.
 """
 
 from __future__ import annotations
@@ -48,6 +48,6 @@ def sidecar(pieces: list[str]) -> bytes:
 
 
 def restore(html: str, sidecar_text: str) -> str:
-    """The renderer's HTML for a page with its set-aside pieces back in place."""
+    """MkDocs' HTML for a page with its set-aside pieces back in place."""
     pieces = json.loads(sidecar_text)
     return _PLACEHOLDER.sub(lambda m: pieces[int(m.group(1))], html)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from ..inspection import TEMPLATE_PATH, checklist, window_sops
+from ..model.checklist import checklist, window_sops
+from ..model import statistics as stats
 from ..model import Catalogue
 from ..model.audience import Audience
 from ..schema.guide import Guide
@@ -21,9 +22,8 @@ from ..schema.matter import Matter, OnlineDepth, State
 from ..schema.sop import Category, Phase
 from ..schema.reference import all_field_tables
 from ..settings import Settings
-from .. import stats
 from ..qr.files import page_qr
-from ..urls import source_of, url_of
+from ..urls import INSPECTION_CSV, STATISTICS_CSV, source_of, url_of
 from .feed import feed_entries
 from .flowchart import layout, step_numbers
 from .shell import MARKS, SHELL_DIR
@@ -103,21 +103,13 @@ def matter_pages(site: Site, shells: bool = True) -> Iterator[Page]:
     yield Page(f"matters/{SHELL_DIR}.md", "shell.md.j2", {"marks": MARKS, "kind": "matter"})
 
 
-def has_guide_page(cat: Catalogue, m: Matter) -> bool:
-    """A matter one can apply for (or suspended) has its 办事攻略; a cancelled one has a tombstone instead, and a
-    merged or delegated one a page leading to its successor."""
-    if m.status.state is State.CANCELLED:
-        return False
-    return not (m.status.state in (State.MERGED, State.DELEGATED) and cat.final_successor(m))
-
-
 def matter_shell_page(site: Site, m: Matter) -> Page:
     """A matter's page: its 办事攻略, its tombstone, or the page leading to its successor."""
     cat = site.catalogue
     path = url_of("matter", m.id) + "index.html"
     if m.status.state is State.CANCELLED:
         return Page(path, "tombstone.html.j2", {"m": m, "alternatives": [cat.matters[a] for a in m.status.alternatives]}, shell="matters")
-    if not has_guide_page(cat, m):
+    if not cat.has_guide_page(m):
         return Page(path, "moved.html.j2", {"m": m, "successor": cat.final_successor(m)}, shell="matters")
     return matter_page(site, m)
 
@@ -233,12 +225,12 @@ def inspection_pages(site: Site) -> Iterator[Page]:
         "sops": [(s, [c for c in items if c.sop is s]) for s in window_sops(cat)],
         "total": sum(c.full_marks for c in items),
         "halls": list(cat.halls.values()),
-        "csv": TEMPLATE_PATH,
+        "csv": INSPECTION_CSV,
     })
 
 
 def stats_page(site: Site) -> Page:
     """行政资源统计: charts and tables computed from the matters (the CSV is written by publish)."""
     today = dt.date.today()
-    return Page("stats/index.md", "stats.md.j2", {"stats": stats.compute(site.catalogue, today), "csv": stats.CSV_PATH,
+    return Page("stats/index.md", "stats.md.j2", {"stats": stats.compute(site.catalogue, today), "csv": STATISTICS_CSV,
                                                   "stale_before": stats.stale_before(today)})

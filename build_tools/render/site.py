@@ -4,26 +4,24 @@ environment they are rendered with."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import orjson
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from ..export.schema_org import matter_jsonld
-from ..inspection import TEMPLATE_PATH, checklist, template_csv
+from .jsonld import matter_jsonld
 from ..model import Catalogue
 from ..model.audience import Audience
 from ..settings import Settings
-from ..qr.links import short_url
-from ..urls import url_of
-from . import aside, text
+
+from ..urls import short_url, url_of
+from .. import text
+from . import aside
 from .pages import Page, Site, all_pages, shell_page_of, shell_paths
 from .shell import ShellPage
 
-__all__ = ["render_site", "shell_pages", "render_shell_page", "write_tree", "make_environment", "Site", "Rendered", "ShellPage"]
+__all__ = ["render_site", "shell_pages", "render_shell_page", "make_environment", "Site", "Rendered", "ShellPage"]
 
 
 @dataclass
@@ -55,7 +53,7 @@ def make_environment(auto_reload: bool = False) -> Environment:
     env.filters.update(md=text.to_html, md_inline=text.to_inline_html, plain=text.plain, md_text=text.md_text,
                        heading_id=text.heading_id, aside=aside.aside)
     env.globals.update(url_of=url_of, short_url=short_url)
-    env.globals["matter_jsonld"] = matter_jsonld  # schema.org JSON-LD of a matter page (export/schema_org.py)
+    env.globals["matter_jsonld"] = matter_jsonld  # schema.org JSON-LD of a matter page (render/jsonld.py)
     # `tojson` (JSON-LD, front matter) by orjson: Chinese as UTF-8 (half the bytes of json's \u escapes), and
     # faster; `tojson` still escapes < > & ' after it.
     env.policies["json.dumps_function"] = _json_text
@@ -65,6 +63,12 @@ def make_environment(auto_reload: bool = False) -> Environment:
 
 def _json_text(value: object) -> str:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def _build_environment() -> Environment:
+    """One environment per process for the shell pages of builds: their templates are compiled once."""
+    return make_environment()
 
 
 @lru_cache(maxsize=1)
@@ -89,26 +93,20 @@ def render_site(catalogue: Catalogue, settings: Settings, audience: Audience, to
             out.sources[page.path] = env.get_template(page.template).render(context).encode("utf-8")
             if pieces:
                 out.sources[aside.sidecar_of(page.path)] = aside.sidecar(pieces)
-    if site.staff:
-        out.sources[TEMPLATE_PATH] = template_csv(checklist(catalogue))
     return out
 
 
-def shell_pages(catalogue: Catalogue, settings: Settings, audience: Audience, today: dt.date | None = None,
-                chunks: Iterable[range] | None = None) -> Iterator[list[ShellPage]]:
-    """The shell pages as render_site makes them, a chunk at a time: `chunks` are the positions (in `shell_paths`
-    order) to render, a range at a time (all at once, by default), so that processes can share the work; a build
-    writes each chunk before it takes the next. Each step of a chunk is done for all its pages before the next
-    step: a matter page's context draws its QR code (zxing-cpp), and drawing between renderings made the same work
-    0.4 CPU-seconds slower at 5,000 matters; writing each page as soon as it was rendered cost 0.2 more."""
-    env = make_environment()
+def shell_pages(catalogue: Catalogue, settings: Settings, audience: Audience, positions: range | None = None,
+                today: dt.date | None = None) -> list[ShellPage]:
+    """The shell pages at `positions` (in `shell_paths` order; all by default), as render_site makes them, so that
+    workers can share them out. Every page's context is made before the first page is rendered: a matter page's
+    context draws its QR code, and drawing between renderings slows the rendering down."""
+    env = _build_environment()
     site = Site(catalogue, settings, audience)
     common = {"site": site, "settings": settings, "today": today or dt.date.today()}
     paths = shell_paths(site)
-    for chunk in [range(len(paths))] if chunks is None else chunks:
-        pages = [shell_page_of(site, paths[position]) for position in chunk]
-        assert None not in pages
-        yield [_shell_page(env, page, common) for page in pages]  # type: ignore[arg-type]
+    pages = [shell_page_of(site, paths[position]) for position in (range(len(paths)) if positions is None else positions)]
+    return [_shell_page(env, page, common) for page in pages if page is not None]
 
 
 def render_shell_page(catalogue: Catalogue, settings: Settings, audience: Audience, path: str,
@@ -130,29 +128,3 @@ def _context(page: Page, common: dict) -> dict:
     """The page's own context plus `root`, the relative path back to the site root (pages have directory URLs)."""
     depth = page.path.count("/") + (0 if page.path.endswith(("index.md", "index.html")) else 1)
     return {**common, **page.context, "root": "../" * depth}
-
-
-def write_tree(files: dict[str, bytes], out: Path, prune: bool = True) -> list[str]:
-    """Write `files` under `out`, touching only files whose bytes changed (so a live-reloading server
-    rebuilds just those pages) and (with `prune`) deleting generated files that no longer exist. Returns changed paths."""
-    out.mkdir(parents=True, exist_ok=True)
-    changed = []
-    for rel, data in files.items():
-        target = out / rel
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-        changed.append(rel)
-    if not prune:
-        return changed
-    wanted = {out / rel for rel in files}
-    for existing in sorted(out.rglob("*"), reverse=True):
-        if existing.is_file() and existing not in wanted:
-            existing.unlink()
-            changed.append(existing.relative_to(out).as_posix())
-        elif existing.is_dir() and not any(existing.iterdir()):
-            existing.rmdir()
-    return changed

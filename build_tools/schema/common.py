@@ -37,6 +37,9 @@ class TimeUnit(StrEnum):
     MINUTE = "分钟"
 
 
+_DAYS = {TimeUnit.NATURAL_DAY: 1.0, TimeUnit.WORKING_DAY: 7 / 5, TimeUnit.HOUR: 1 / 24, TimeUnit.MINUTE: 1 / 1440}
+
+
 class Duration(Strict):
     """A span of time: always a number with a unit, never free text, so it can be compared and summed."""
 
@@ -50,6 +53,18 @@ class Duration(Strict):
             return "当场办结"
         counter = "个" if self.unit in (TimeUnit.WORKING_DAY, TimeUnit.NATURAL_DAY) else ""
         return f"{self.value} {counter}{self.unit}"
+
+    def natural_days(self) -> float:
+        """In natural days (a working day counts 7/5), so promised and legal times compare across units."""
+        return self.value * _DAYS[self.unit]
+
+    def iso8601(self) -> str:
+        """For CPSV-AP and schema.org `processingTime`. ISO 8601 has no working days: 工作日 are given as days (P5D),
+        the figure the guide itself promises."""
+        if self.value == 0:
+            return "PT0S"
+        return {TimeUnit.WORKING_DAY: f"P{self.value}D", TimeUnit.NATURAL_DAY: f"P{self.value}D",
+                TimeUnit.HOUR: f"PT{self.value}H", TimeUnit.MINUTE: f"PT{self.value}M"}[self.unit]
 
 
 class Contact(Strict):

@@ -77,3 +77,26 @@ def _type_name(inner: object, is_list: bool) -> str:
 
 def all_field_tables() -> list[tuple[ContentType, list[FieldRow]]]:
     return [(t, field_rows(t.model)) for t in CONTENT_TYPES]
+
+
+def strip_optional(annotation: object) -> object:
+    """X | None and Annotated[X, ...] -> X."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        elif origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        else:
+            return annotation
+
+
+def item_type(annotation: object) -> object:
+    """The type of one value: list[X] -> X, with optionality stripped."""
+    inner = strip_optional(annotation)
+    return strip_optional(typing.get_args(inner)[0]) if typing.get_origin(inner) is list else inner
+
+
+def is_object(annotation: object) -> bool:
+    inner = item_type(annotation)
+    return isinstance(inner, type) and issubclass(inner, BaseModel)

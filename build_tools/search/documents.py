@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Catalogue
-from ..render.pages import has_guide_page
-from ..render.text import plain
+from ..text import plain
 from ..urls import url_of
 from .analyzer import Rules, fold
 
@@ -38,7 +37,7 @@ class Document:
 def documents(cat: Catalogue, rules: Rules) -> list[Document]:
     """Every indexed page of `cat`, in a stable order (matters by id, then guides, halls, departments, SOPs)."""
     synonyms = Synonyms(rules)
-    out = [_matter(cat, m, synonyms) for m in sorted(cat.matters.values(), key=lambda m: m.id) if has_guide_page(cat, m)]
+    out = [_matter(cat, m, synonyms) for m in sorted(cat.matters.values(), key=lambda m: m.id) if cat.has_guide_page(m)]
     out += [_guide(g) for _, g in sorted(cat.guides.items())]
     out += [Document("/" + url_of("hall", h.id), h.name, h.address, ((h.name, TITLE), (h.address, BODY), (h.transport, BODY)))
             for _, h in sorted(cat.halls.items())]

@@ -38,12 +38,11 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from ..model import Audience, Catalogue, view
 from ..model.audience import is_internal
-from ..publish import load_catalogue
-from ..qr.links import short_url
+from ..model import load_catalogue
 from ..schema import CONTENT_TYPES
 from ..schema.matter import Matter, State
 from ..settings import Settings, load_settings
-from ..urls import url_of
+from ..urls import short_url, url_of
 from .analyzer import SYNONYMS_FILE, Analyzer, Corrector, Word, fold, fold_chars, load_rules, name_parts
 
 CURRENT = "current"

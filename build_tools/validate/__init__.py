@@ -11,7 +11,8 @@ from pathlib import Path, PurePosixPath
 
 from ..load import FileCache, load_tree
 from ..problems import Problem
-from ..qr.registry import check_registry, load_registry
+from ..load.registry import load_registry
+from .registry import check_registry
 from .fields import check_document
 from .rules import RULES, Parsed
 

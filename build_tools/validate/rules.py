@@ -14,16 +14,14 @@ from pathlib import PurePosixPath
 
 from ..load import Document
 from ..problems import Problem
-from ..qr.registry import Entry
+from ..load.registry import Entry
 from ..schema import Department, Guide, Hall, Matter, Sop
-from ..schema.common import ContactType, Duration, TimeUnit
+from ..schema.common import ContactType
 from ..schema.matter import HandlingType, Necessity, PowerSource, State
 from ..schema.sop import SopKind
 
 #: Catch-all wording that the 2017 State Council check found in 13 % of guides; never accepted.
 CATCH_ALL = re.compile(r"其他(相关)?材料|其他(有关|相关)?(证明|文件)|法律法规规定的其他|有关部门要求的|等材料|其他条件|相关材料$")
-
-_DAYS = {TimeUnit.NATURAL_DAY: 1.0, TimeUnit.WORKING_DAY: 7 / 5, TimeUnit.HOUR: 1 / 24, TimeUnit.MINUTE: 1 / 1440}
 
 
 @dataclass
@@ -134,7 +132,7 @@ def unique_codes(p: Parsed) -> Iterator[Problem]:
 def time_limits(p: Parsed) -> Iterator[Problem]:
     for doc, m in p.matters.values():
         legal, promised = m.time_limits.legal, m.time_limits.promised
-        if natural_days(promised) > natural_days(legal):
+        if promised.natural_days() > legal.natural_days():
             yield doc.problem(("time_limits", "promised"), f"承诺时限（{promised}）不能超过法定时限（{legal}）")
         if m.handling_type is HandlingType.IMMEDIATE and promised.value != 0:
             yield doc.problem(("handling_type",), f"即办件的承诺时限应为 0（当场办结），现在是 {promised}；要么把承诺时限改为 0，要么把办件类型改为“承诺件”")
@@ -267,11 +265,6 @@ def department_references(p: Parsed) -> Iterator[Problem]:
     for doc, d in p.departments.values():
         for i, h in enumerate(d.halls):
             yield from _Refs(doc, known).hall(("halls", i), h)
-
-
-def natural_days(d: Duration) -> float:
-    """A duration in natural days (a working day counts 7/5), so promised and legal times compare across units."""
-    return d.value * _DAYS[d.unit]
 
 
 RULES: tuple[Rule, ...] = (

@@ -8,11 +8,10 @@ the script element it sits in.
 from __future__ import annotations
 
 from ..model import Catalogue
-from ..render.text import plain
+from ..text import plain
 from ..schema import Hall, Matter
 from ..settings import Settings
 from ..urls import url_of
-from .durations import iso_duration
 
 
 def matter_jsonld(catalogue: Catalogue, settings: Settings, m: Matter) -> dict:
@@ -53,7 +52,7 @@ def _offers(m: Matter) -> list[dict]:
 
 
 def _channels(catalogue: Catalogue, m: Matter) -> list[dict]:
-    time = iso_duration(m.time_limits.promised)
+    time = m.time_limits.promised.iso8601()
     channels = []
     if m.channels.online:
         channels.append({"@type": "ServiceChannel", "name": "网上办理", "serviceUrl": m.channels.online.url, "processingTime": time})

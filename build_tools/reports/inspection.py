@@ -1,9 +1,5 @@
-"""Window-service inspections (暗访和自查): the checklist made from the window SOPs' items, the CSV template
-inspectors fill in, and the 标准化执行检查报告 summarised from the filled-in files.
-
-An item's full marks come from its scoring rule (“做到得 2 分……”, see `SopItem.full_marks`); a check *fails*
-when it scores below full marks.
-"""
+"""Window-service inspections (暗访和自查): the CSV template inspectors fill in (one row per checklist item,
+`model/checklist.py`), and the 标准化执行检查报告 summarised from the filled-in files."""
 
 from __future__ import annotations
 
@@ -16,35 +12,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Catalogue
-from .schema import Hall, Sop
-from .schema.sop import SopItem, SopKind
+from ..model import Catalogue
+from ..model.checklist import ChecklistItem, checklist
+from ..schema import Hall
+from ..urls import INSPECTION_CSV
 
 #: Columns of the CSV template, in order; `note` is the only optional one in a filled-in file.
 COLUMNS = ("hall", "window", "date", "inspector", "sop_id", "item_id", "score", "note")
 REQUIRED = COLUMNS[:-1]
-#: Where the staff site offers the template (next to the printable checklist, inspection/index.md).
-TEMPLATE_PATH = "inspection/checklist.csv"
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    """One line of the checklist: a window-SOP item and the marks it is worth."""
-
-    sop: Sop
-    item: SopItem
-    full_marks: int
-
-
-def window_sops(catalogue: Catalogue) -> list[Sop]:
-    return [s for s in catalogue.sops.values() if s.kind is SopKind.WINDOW and s.items]
-
-
-def checklist(catalogue: Catalogue) -> list[ChecklistItem]:
-    """Every item of every window SOP, in file order (validation guarantees each rule names full marks above 0)."""
-    return [ChecklistItem(s, it, it.full_marks or 0) for s in window_sops(catalogue) for it in s.items]
 
 
 def template_csv(items: Iterable[ChecklistItem]) -> bytes:
@@ -55,6 +32,11 @@ def template_csv(items: Iterable[ChecklistItem]) -> bytes:
     for c in items:
         writer.writerow(["", "", "", "", c.sop.id, c.item.id, "", ""])
     return out.getvalue().encode("utf-8-sig")
+
+
+def inspection_files(catalogue: Catalogue) -> dict[str, bytes]:
+    """The blank results sheet the staff site offers beside the printable checklist."""
+    return {INSPECTION_CSV: template_csv(checklist(catalogue))}
 
 
 # --- reading filled-in files ------------------------------------------------------------------

@@ -1,5 +1,7 @@
-"""Matter YAML as an editor would write it: schema comment first, fields in schema order, nested objects as
-blocks, short lists of words inline (`[法人, 自然人]`), multi-line text as `|` blocks, default values left out."""
+"""Content YAML as an editor would write it, the loader's inverse: schema comment first, fields in schema order,
+nested objects as blocks, short lists of words inline (`[法人, 自然人]`), multi-line text as `|` blocks, default
+values left out. The importer writes matters this way; the benchmarks' synthetic trees use the same writer with
+libyaml's emitter (`fast`), which indents and quotes a little differently and writes thousands of files a second."""
 
 from __future__ import annotations
 
@@ -8,10 +10,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from ..schema import Matter
-from .tables import is_object, item_type
-
-HEADER = "# yaml-language-server: $schema=../schemas/matter.schema.json\n"
+from ..schema import BY_NAME, Matter
+from ..schema.reference import is_object, item_type
 
 
 class _Dumper(yaml.SafeDumper):
@@ -42,13 +42,27 @@ def _str(dumper: _Dumper, data: str) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|" if "\n" in data else None)
 
 
-_Dumper.add_representer(list, _list)
-_Dumper.add_representer(dict, _dict)
-_Dumper.add_representer(str, _str)
+class _FastDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+for _dumper in (_Dumper, _FastDumper):
+    _dumper.add_representer(list, _list)
+    _dumper.add_representer(dict, _dict)
+    _dumper.add_representer(str, _str)
+
+
+def content_yaml(kind: str, data: dict, fast: bool = False) -> str:
+    """One content file of `kind` ("matter", "sop" …), with the schema line editors' editors use."""
+    header = f"# yaml-language-server: $schema=../schemas/{kind}.schema.json\n"
+    body = yaml.dump(tidy(data, BY_NAME[kind].model), Dumper=_FastDumper if fast else _Dumper, allow_unicode=True,
+                     sort_keys=False, width=4096)
+    return header + body
 
 
 def matter_yaml(data: dict) -> str:
-    return HEADER + yaml.dump(tidy(data, Matter), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096)
+    return content_yaml("matter", data)
 
 
 def tidy(data: Any, model: type[BaseModel]) -> Any:

@@ -19,21 +19,25 @@ clock or environment value is read.
 
 from __future__ import annotations
 
+import argparse
 import copy
 import datetime as dt
 import os
 import random
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+if str(Path(__file__).resolve().parent.parent) not in sys.path:  # run as a script: bench/synth.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from .load import load_file
-from .qr.registry import PREFIX, REGISTRY, WIDTH, Entry, dump
-from .schema import BY_NAME
+from build_tools.load import load_file  # noqa: E402
+from build_tools.load.registry import PREFIX, REGISTRY, WIDTH, Entry, dump  # noqa: E402
+from build_tools.load.yamlout import content_yaml  # noqa: E402
+from build_tools.schema import BY_NAME  # noqa: E402
 
-#: The repository whose sample content is the template (the folder that holds build_tools/).
+#: The repository whose sample content is the template (the folder that holds build_tools/ and bench/).
 REPO = Path(__file__).resolve().parent.parent
 
 #: Written into every synthetic tree; `--out` refuses a non-empty folder without it (never clobber a real tree).
@@ -120,37 +124,8 @@ def load_templates(root: Path = REPO) -> Templates:
     )
 
 
-# --------------------------------------------------------------------------------------------------- YAML out
-
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
-    """The fast libyaml emitter when present; no aliases; never folded (see the representers below)."""
-
-    def ignore_aliases(self, data) -> bool:
-        return True
-
-
-def _represent_dict(dumper: yaml.SafeDumper, data: dict) -> yaml.Node:
-    """Block style like the sample, except a duration, which editors write as `{value: 10, unit: 分钟}`."""
-    flow = set(data) <= {"value", "unit"}
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
-
-
-def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
-    """Lists of plain values in flow style (`[纸质, 电子]`), lists of objects in block style."""
-    flow = all(not isinstance(x, (dict, list)) for x in data)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
-
-
-_Dumper.add_representer(dict, _represent_dict)
-_Dumper.add_representer(list, _represent_list)
-
-
 def to_yaml(kind: str, data: dict[str, Any]) -> bytes:
-    """One content file, with the schema line editors' editors use. PyYAML quotes every string that YAML 1.1
-    would read as something else, a superset of what the project's YAML 1.2 loader would."""
-    header = f"# yaml-language-server: $schema=../schemas/{kind}.schema.json\n"
-    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=None, width=100_000)
-    return (header + body).encode("utf-8")
+    return content_yaml(kind, data, fast=True).encode("utf-8")
 
 
 # --------------------------------------------------------------------------------------------------- variants
@@ -341,7 +316,7 @@ def write(out: Path, n_matters: int, seed: int = 0, source: Path = REPO, link_to
     if not link_tools:
         wanted.update(_dir_files(source, "build_tools"))
     wanted.update(p.files)
-    wanted[MARKER] = f"synthetic content tree (python -m build_tools synth): matters={n_matters} seed={seed}\n{summary}\n".encode()
+    wanted[MARKER] = f"synthetic content tree (bench/synth.py): matters={n_matters} seed={seed}\n{summary}\n".encode()
     _remove_unwanted(out, wanted, keep_tools_link=link_tools and _links_to(out / "build_tools", source / "build_tools"))
     for rel, data in sorted(wanted.items()):
         target = out / rel
@@ -390,3 +365,26 @@ def _dir_files(source: Path, rel: str) -> dict[str, bytes]:
                 path = Path(dirpath, name)
                 files[path.relative_to(source).as_posix()] = path.read_bytes()
     return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="生成合成内容树（N 个事项，由样例派生，用于性能测试和测试）；同一 seed 输出逐字节相同")
+    parser.add_argument("--matters", type=int, required=True, metavar="N", help="事项个数")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="输出目录（不存在则新建；已存在时必须为空，或是以前生成的合成内容树）")
+    parser.add_argument("--seed", type=int, default=0, metavar="S", help="随机种子（默认 0）")
+    parser.add_argument("--copy-tools", action="store_true", help="复制 build_tools/ 而不是建立符号链接")
+    args = parser.parse_args(argv)
+    try:
+        made = write(args.out, args.matters, args.seed, link_tools=not args.copy_tools)
+    except SynthError as err:
+        print(err, file=sys.stderr)
+        return 2
+    counts = made.counts
+    print(f"已生成合成内容树 {args.out}：{counts['matters']} 个事项、{counts['sops']} 个 SOP、{counts['guides']} 个场景指南、"
+          f"{counts['halls']} 个大厅、{counts['departments']} 个部门（seed {args.seed}）。", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,6 +1,6 @@
-"""Pages poured into shells never pass through the renderer, so its sitemap lacks them: add them, drop the shells.
+"""Pages poured into shells never pass through MkDocs, so its sitemap lacks them: add them, drop the shells.
 
-The sitemap is the standard sitemaps.org format (not renderer internals); its gzip twin is rewritten to match.
+The sitemap is the standard sitemaps.org format (not MkDocs internals); its gzip twin is rewritten to match.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import gzip
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .shell import SHELL_DIR
+from ..render.shell import SHELL_DIR
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def add_to_sitemap(site: Path, site_url: str, urls: list[str], today: dt.date | None = None) -> None:
-    """List `urls` (relative, e.g. "matters/x/") in site/sitemap.xml and sitemap.xml.gz, if the renderer wrote one."""
+    """List `urls` (relative, e.g. "matters/x/") in site/sitemap.xml and sitemap.xml.gz, if MkDocs wrote one."""
     path = site / "sitemap.xml"
     if not path.exists():
         return

@@ -1,9 +1,6 @@
-"""The only module that knows MkDocs: before each build (and each rebuild while `mkdocs serve` runs),
-generate the docs folder from the YAML content; while serving, watch the content folders.
-
-Everything else in build_tools is renderer-agnostic, so MkDocs can be swapped for another renderer by
-replacing this file and mkdocs.yml.
-"""
+"""The hooks MkDocs calls (mkdocs.yml names this file): before each build (and each rebuild while `mkdocs serve`
+runs), generate the docs folder from the YAML content; while serving, watch the content folders and render a
+requested matter page from the newest content."""
 
 from __future__ import annotations
 
@@ -15,16 +12,17 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 # MkDocs loads this file by path; make the package importable when `mkdocs` runs as a console script.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
 # In a release build (ENV_PREGENERATED) this process only lays out the pages of a docs folder made already: it
 # needs the settings and the asides, so the compiler itself is imported inside the hooks that run it (mkdocs build
-# and serve without a release build), which saves the release build's renderer half a second of imports.
+# and serve without a release build), which saves the release build's MkDocs half a second of imports.
+from build_tools.mkdocs_adapter.contract import ENV_AUDIENCE, ENV_PREGENERATED, docs_dir  # noqa: E402
+from build_tools.mkdocs_adapter.shell import fill_shells, take_shells  # noqa: E402
+from build_tools.mkdocs_adapter.sitemap import add_to_sitemap  # noqa: E402
 from build_tools.render import aside  # noqa: E402
-from build_tools.render.shell import ShellPage, fill_shells, take_shells
-from build_tools.render.sitemap import add_to_sitemap
-from build_tools.renderer import ENV_AUDIENCE, ENV_PREGENERATED, docs_dir
-from build_tools.settings import load_settings
+from build_tools.render.shell import ShellPage  # noqa: E402
+from build_tools.settings import load_settings  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.baike")
 
@@ -56,7 +54,7 @@ def on_config(config):
         from build_tools.model import Audience
         from build_tools.problems import ContentError
         from build_tools.publish import generate_sources
-        from build_tools.serving import preview_for
+        from build_tools.mkdocs_adapter.preview import preview_for
 
         audience = Audience(audience)
         try:
@@ -87,12 +85,12 @@ def on_page_content(html, page, config, files):
 
 def on_post_build(config):
     """Unless publish does it (release builds): pour the shell pages into the shells and list them in the sitemap.
-    While serving, rebuilds leave shell pages to be rendered on request; the search index is a by-product,
+    While serving, rebuilds leave shell pages to be rendered on request; the search index is an output,
     regenerated with the others."""
     if os.environ.get(ENV_PREGENERATED):
         return
     from build_tools.model import Audience
-    from build_tools.serving import preview_for
+    from build_tools.mkdocs_adapter.preview import preview_for
 
     site = Path(config.site_dir)
     if _serving:
@@ -107,7 +105,7 @@ def on_serve(server, config, builder):
     """Watch the content, and render a requested matter page first if the content changed since it was rendered."""
     from build_tools.model import Audience
     from build_tools.schema import CONTENT_TYPES
-    from build_tools.serving import preview_for
+    from build_tools.mkdocs_adapter.preview import preview_for
 
     preview, site, app = preview_for(Audience(config.extra["audience"])), Path(config.site_dir), server.get_app()
 

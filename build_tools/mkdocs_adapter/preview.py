@@ -1,28 +1,29 @@
-"""What a preview server needs beyond a build: matter pages rendered when they are asked for.
+"""What `mkdocs serve` needs beyond a build: matter pages rendered when they are asked for.
 
-Saving a YAML file makes the server regenerate the docs folder and re-run the renderer, which at thousands of
-matters takes far longer than an editor wants to wait. Shell pages (render/shell.py) do not need the renderer,
-so the preview keeps the newest valid catalogue and renders a shell page the moment it is requested, if it is
-older than the content: each is the exact page a release build would publish. The renderer's own pages (lists,
-halls, departments) and the by-products are regenerated in the background; writing them makes the server
-rebuild once more, which then finds nothing new. Nothing here knows MkDocs: the hook hands requests and builds
-to `Preview`.
+Saving a YAML file makes the server regenerate the docs folder and re-run MkDocs, which at thousands of matters
+takes far longer than an editor wants to wait. Shell pages (render/shell.py) do not need MkDocs, so the preview
+keeps the newest valid catalogue and renders a shell page the moment it is requested, if it is older than the
+content: each is the exact page a release build would publish. The pages MkDocs lays out (lists, halls,
+departments) and the outputs are regenerated in the background by the preview's worker process; writing them
+makes the server rebuild once more, which then finds nothing new. The hooks hand requests and builds to `Preview`.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import FileCache
-from .model import Audience, Catalogue
-from .render.site import render_shell_page, write_tree
-from .render.shell import Shell, fill_shells, take_shells
-from .settings import Settings
+from ..files import write_tree
+from ..load import FileCache
+from ..model import Audience, Catalogue
+from ..render.site import render_shell_page
+from ..settings import Settings
+from ..workers import Pool
+from .shell import Shell, fill_shells, take_shells
 
 log = logging.getLogger("mkdocs.hooks.baike")
 
@@ -40,9 +41,10 @@ class Preview:
     shells: dict[str, Shell] = field(default_factory=dict)
     site: Path | None = None  # the folder being served
     _current: dict[str, int] = field(default_factory=dict)  # site path -> content version it was rendered from
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _next_job: Callable[[], object] | None = None
-    _worker: threading.Thread | None = None
+    worker: Pool | None = None  # one process that regenerates lists and outputs after a save
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _running: Future | None = None
+    _next: Callable[[Path | None], object] | None = None
 
     def update(self, catalogue: Catalogue, settings: Settings) -> None:
         """New valid content: every rendered shell page is out of date from now on."""
@@ -50,31 +52,30 @@ class Preview:
             self.catalogue, self.settings = catalogue, settings
             self.version += 1
 
-    def in_background(self, job: Callable[[], object]) -> None:
-        """Run `job` in a forked process (so it does not slow the server's own rebuild down); if one runs, run the
-        newest job given meanwhile after it."""
+    def in_background(self, job: Callable[[Path | None], object]) -> None:
+        """Run `job(site)` in the worker (so it does not slow the server's own rebuild down); while one runs, only
+        the newest job given meanwhile runs after it."""
         with self._lock:
-            self._next_job = job
-            if self._worker is None or not self._worker.is_alive():
-                self._worker = threading.Thread(target=self._work, name="preview-regenerate", daemon=True)
-                self._worker.start()
+            self._next = job
+            if self._running is None or self._running.done():
+                self._start_next()
 
-    def _work(self) -> None:
-        while True:
-            with self._lock:
-                job, self._next_job = self._next_job, None
-                if job is None:
-                    self._worker = None
-                    return
-            process = multiprocessing.get_context("fork").Process(target=job, daemon=True)
-            process.start()
-            process.join()
-            if process.exitcode:  # the next save tries again; the served pages stay as they are
-                log.error("后台重新生成页面失败（退出码 %s）", process.exitcode)
+    def _start_next(self) -> None:
+        assert self.worker is not None
+        job, self._next = self._next, None
+        if job is not None:
+            self._running = self.worker.submit(job, self.site)
+            self._running.add_done_callback(self._finished)
+
+    def _finished(self, done: Future) -> None:
+        if done.exception() is not None:  # the next save tries again; the served pages stay as they are
+            log.error("后台重新生成页面失败：%s", done.exception())
+        with self._lock:
+            self._start_next()
 
     def built(self, site: Path, pages=None, static: dict[str, bytes] | None = None) -> None:
-        """After the renderer ran: keep the shells it laid out; with `pages` and `static` (the first build) write
-        the shell pages and the by-products into the site."""
+        """After MkDocs ran: keep the shells it laid out; with `pages` and `static` (the first build) write the
+        shell pages and the outputs into the site."""
         with self._lock:
             self.site = site
             self.shells.update(take_shells(site))
@@ -100,7 +101,7 @@ class Preview:
             self._current[path] = self.version
 
 
-#: One preview per serving process (the renderer may reload its hooks on every rebuild; this module stays).
+#: One preview per serving process (MkDocs may reload its hooks on every rebuild; this module stays).
 _previews: dict[Audience, Preview] = {}
 
 

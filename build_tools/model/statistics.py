@@ -1,27 +1,21 @@
 """行政资源统计: figures about the catalogue, computed at build time from the matters.
 
 Counts are over live matters (在办 and 暂停) unless a table says otherwise. Python computes every number here;
-the template `stats.md.j2` draws the bar charts (SVG) and the tables from them, and `statistics_csv` writes the
-same numbers for spreadsheets, so chart, table and download cannot disagree.
+the template `stats.md.j2` draws the bar charts (SVG) and the tables from them, and `reports/statistics.py` writes
+the same numbers for spreadsheets, so chart, table and download cannot disagree.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
 
-from .model import Catalogue
-from .schema import Hall, Matter
-from .schema.matter import Audience, HandlingType, MatterType, OnlineDepth, Scope, State
-from .urls import url_of
-from .validate.rules import natural_days
-
-CSV_PATH = "stats/statistics.csv"
-
+from ..schema import Hall, Matter
+from ..schema.matter import Audience, HandlingType, MatterType, OnlineDepth, Scope, State
+from ..urls import url_of
+from .catalogue import Catalogue
 
 @dataclass(frozen=True)
 class Row:
@@ -146,9 +140,9 @@ def compute(cat: Catalogue, today: dt.date) -> Statistics:
     listed = sum(len(m.materials) for m in live)
     brought = sum(cat.material_counts(m).items for m in live)
     exempt = sum(cat.material_counts(m).exempt for m in live)
-    legal = sum(natural_days(m.time_limits.legal) for m in live)
-    promised = sum(natural_days(m.time_limits.promised) for m in live)
-    ratios = [1 - natural_days(m.time_limits.promised) / natural_days(m.time_limits.legal) for m in live if natural_days(m.time_limits.legal) > 0]
+    legal = sum(m.time_limits.legal.natural_days() for m in live)
+    promised = sum(m.time_limits.promised.natural_days() for m in live)
+    ratios = [1 - m.time_limits.promised.natural_days() / m.time_limits.legal.natural_days() for m in live if m.time_limits.legal.natural_days() > 0]
 
     def percent(key: str, label: str, value: float, detail: str) -> Figure:
         return Figure(key, label, value, f"{value:.0%}", detail)
@@ -192,10 +186,10 @@ def _compression_buckets(live: list[Matter]) -> list[tuple[str, int, str | None]
     buckets = {"当场办结（压缩 100%）": 0, "压缩 75% 以上": 0, "压缩 50%–75%": 0, "压缩 25%–50%": 0, "压缩不到 25%": 0, "没有压缩": 0}
     labels = list(buckets)
     for m in live:
-        legal = natural_days(m.time_limits.legal)
+        legal = m.time_limits.legal.natural_days()
         if legal <= 0:
             continue
-        saved = 1 - natural_days(m.time_limits.promised) / legal
+        saved = 1 - m.time_limits.promised.natural_days() / legal
         index = 0 if saved >= 1 else 1 if saved > .75 else 2 if saved > .5 else 3 if saved > .25 else 4 if saved > 0 else 5
         buckets[labels[index]] += 1
     return [(label, value, None) for label, value in buckets.items()]
@@ -232,25 +226,3 @@ def _stale(cat: Catalogue, live: list[Matter], today: dt.date) -> list[Stale]:
     old = sorted((m for m in live if m.review.last_verified < limit), key=lambda m: m.review.last_verified)
     return [Stale(m, cat.departments[m.review.owner].short_name, m.review.last_verified,
                   (today.year - m.review.last_verified.year) * 12 + today.month - m.review.last_verified.month) for m in old]
-
-
-def statistics_csv(stats: Statistics) -> bytes:
-    """The same numbers as the page, one per row (section, item, value, share), UTF-8 with BOM for Excel."""
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\r\n")
-    out.writerow(["分组", "项目", "数值", "占比"])
-    for f in stats.figures:
-        out.writerow(["概览", f.label, round(f.value, 4), ""])
-    for t in stats.tables:
-        for r in t.rows:
-            out.writerow([t.title, r.label, r.value, f"{r.share:.4f}"])
-    for h in stats.halls:
-        out.writerow(["大厅：本厅窗口", h.label, h.own, ""])
-        out.writerow(["大厅：同区通办", h.label, h.shared, ""])
-    for s in stats.stale:
-        out.writerow(["超过 12 个月未核对", s.matter.name, s.last_verified.isoformat(), ""])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-def statistics_files(cat: Catalogue, today: dt.date | None = None) -> dict[str, bytes]:
-    return {CSV_PATH: statistics_csv(compute(cat, today or dt.date.today()))}
