@@ -1,8 +1,8 @@
 """The release build: the whole pipeline into a new folder, swapped in for the published site only on success.
 
     validate -> catalogue -> the audience's view
-    -> this process: the docs folder (lists, halls, departments …), then MkDocs lays it out (its own process)
-    -> the workers, meanwhile: every output of `OUTPUTS` (search index, exports, short links …) into a folder aside
+    -> the workers: first the docs folder (lists, halls, departments …), which MkDocs then lays out (its own
+       process); meanwhile every output of `OUTPUTS` (search index, exports, short links …), into a folder aside
     -> once MkDocs is done, the workers: shell pages (matters, guides), PAGES_PER_TASK at a time, into the site
     -> outputs moved into the site, sitemap completed -> atomic swap of the output folder
 
@@ -63,9 +63,9 @@ def _build(given: BuildInput, out: Path, timings: Timings, jobs: int) -> None:
     mkdocs = None
     try:
         with Pool(jobs if jobs > 1 else 0, given) as pool:
+            sources = pool.submit(_write_sources)
             outputs = {pool.submit(_write_output, name, key, aside): name for name, key in output_tasks(given)}
-            sources = timings.run("生成列表等页面", render_site, given.catalogue, given.settings, given.audience, None, False)
-            timings.run("写入", write_tree, sources.sources, docs_dir(given.root, given.audience))
+            timings.add("生成列表等页面", timings.run("等待列表等页面", lambda: sources.result()[0]))
             mkdocs = MkDocsBuild(given.root, given.audience.value, staging)
             timings.add("MkDocs", timings.run("等待 MkDocs", mkdocs.wait))
             shells = take_shells(staging)
@@ -101,6 +101,15 @@ def _collect(outputs: dict[Future, str], pages: list[Future], timings: Timings) 
         if (written + count) // 1000 > written // 1000:
             timings.say(f"已写入 {written + count} 个事项页面")
         written += count
+
+
+def _write_sources() -> tuple[float, int]:
+    """A worker's task, the first: the docs folder MkDocs lays out (lists, halls, departments, the shells …)."""
+    start = time.perf_counter()
+    given: BuildInput = state()
+    sources = render_site(given.catalogue, given.settings, given.audience, shells=False).sources
+    write_tree(sources, docs_dir(given.root, given.audience))
+    return time.perf_counter() - start, len(sources)
 
 
 def _write_output(name: str, key: str | None, folder: Path) -> tuple[float, int]:
