@@ -4,7 +4,7 @@ The sample content of this repository is the template. Matter number i (0-based)
 `templates[i % K]` in *generation* `g = i // K`; every generation stands for another implementing location (a
 district and street), so names, ids, implementation codes, phone numbers, time limits and some texts differ while
 the shape (26 elements, materials, steps, fees, FAQ ...) stays that of a real guide. References between matters
-(`related`, `status.successor`, `status.alternatives`) point inside the same generation, so every reference
+(`related`, `links`, `status.successor`, `status.alternatives`) point inside the same generation, so every reference
 resolves. Per generation, the sample's per-matter SOP handbooks and scenario guides are copied too, when all the
 matters they name exist; halls, departments and the window SOPs are copied once. `registry/codes.yaml` gives every
 object a short code.
@@ -168,7 +168,7 @@ def vary_matter(template: dict[str, Any], generation: int, index: int, seed: int
     names = list(template.get("popular_names") or [])
     rng.shuffle(names)
     if names:
-        names.insert(rng.randrange(len(names) + 1), f"{short_place}{names[0]}")
+        names.insert(rng.randrange(min(len(names), 5) + 1), f"{short_place}{names[0]}")  # kept: each place's names differ
         m["popular_names"] = names[:6]
     m["summary"] = template["summary"] + rng.choice(PHRASES).format(place=place)
 
@@ -195,6 +195,8 @@ def vary_matter(template: dict[str, Any], generation: int, index: int, seed: int
 
     if m.get("related"):
         m["related"] = [ref(r) for r in m["related"] if r in present]
+    if m.get("links"):
+        m["links"] = [{**link, "matter": ref(link["matter"])} for link in m["links"] if link["matter"] in present]
     status = m.get("status", {})
     if status.get("successor"):
         status["successor"] = ref(status["successor"])

@@ -14,6 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "build_tools"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("problems", "settings", "text", "files", "workers"),     # leaves: no build_tools import
     ("urls", "schema"),                                         # leaves that use a leaf
+    ("situations",),                                            # what applies for given answers (办理情形)
     ("load",),                                                  # files -> documents (and the code registry)
     ("validate",),                                              # documents -> typed objects and problems
     ("model",),                                                 # objects -> the catalogue and its views

@@ -161,7 +161,7 @@ def test_unknown_nested_key_with_did_you_mean(content_tree: ContentTree):
 
 def test_unknown_key_without_close_match_lists_the_fields(content_tree: ContentTree):
     text = content_tree.write(S, small("  reason: 需核验经办人身份证原件\n", "  reason: 需核验经办人身份证原件\n  xyz: 1\n"))
-    assert content_tree.problems(S) == [at(text, "xyz") + "未知字段“xyz”；这里可以写的字段有：count、reason"]
+    assert content_tree.problems(S) == [at(text, "xyz") + "未知字段“xyz”；这里可以写的字段有：count、online、reason"]
 
 
 def test_missing_required_element(content_tree: ContentTree):
@@ -220,7 +220,7 @@ def test_bad_time_format_in_hall(content_tree: ContentTree):
 
 def test_number_out_of_range(content_tree: ContentTree):
     text = content_tree.write(S, small("    originals: 1\n", "    originals: 99\n"))
-    assert content_tree.problems(S) == [at(text, "99\n") + "字段“materials.0.originals”：不能大于 20"]
+    assert content_tree.problems(S) == [at(text, "99\n") + "字段“materials.0.originals”：应该是 0–20 的整数；来源没有写明时写“未说明”，现在是“99”"]
 
 
 def test_empty_required_list(content_tree: ContentTree):

@@ -30,5 +30,5 @@ def run(args: argparse.Namespace) -> int:
     if result.ok:
         print(f"内容检查通过：{summary}。", file=sys.stderr)
         return 0
-    print(f"发现 {len(result.problems)} 个问题，请按上面的提示修改。", file=sys.stderr)
+    print(f"发现 {len(result.errors)} 个问题，请按上面的提示修改。", file=sys.stderr)
     return 1

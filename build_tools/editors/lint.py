@@ -17,6 +17,7 @@ from typing import Any
 
 from ..load.yamlpos import Document, Loc, decode, load_text
 from ..problems import Problem, Severity
+from ..schema.common import UNSTATED
 from ..schema.style import Glossary, Term
 from ..validate import Parsed
 from ..validate.fields import check_document
@@ -77,6 +78,7 @@ def lint(root: Path, parsed: Parsed, terms: list[Term]) -> list[Problem]:
             problems.extend(_jargon(source, texts, terms))
             if table is parsed.matters:
                 problems.extend(_steps_without_time_or_place(doc))
+                problems.extend(_unstated(doc))
     return sorted(set(problems))
 
 
@@ -229,3 +231,11 @@ def _steps_without_time_or_place(doc: Document) -> Iterator[Problem]:
             line, col = doc.position(("steps", i))
             yield Problem(doc.path, line, col, f"第 {i + 1} 步“{step.get('title')}”既没有写在哪里办（where），也没有写大约要多久（duration）；"
                           "群众不知道这一步该去哪、要等多久", Severity.WARNING)
+
+
+def _unstated(doc: Document) -> Iterator[Problem]:
+    """Values written as 未说明: honest, but a citizen gets 以窗口告知为准 instead of a number; worth asking the window."""
+    for loc, value in _all_strings(doc.data):
+        if value == UNSTATED:
+            line, col = doc.position(loc)
+            yield Problem(doc.path, line, col, f"“{_dotted(loc)}”写的是“{UNSTATED}”：页面上会显示“以窗口告知为准”；请向办理窗口或依据文件核实后补上", Severity.WARNING)

@@ -100,7 +100,7 @@ def matter_defaults(parsed: Parsed, department: str) -> MatterDefaults:
         audience=list(common([tuple(a.value for a in m.audience) for m in pool], ("自然人",))),
         nature=common([m.authority.nature.value for m in pool], "法定机关"),
         level=common([m.authority.level.value for m in pool], "区级"),
-        scope=common([m.scope.value for m in pool], "不通办"),
+        scope=common([m.scope.value for m in own], "不通办"),  # never 全区 on the strength of other departments: it promises every street hall
         result_type=common([m.result.type.value for m in pool], "其他"),
     )
 

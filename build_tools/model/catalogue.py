@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..schema import Department, Guide, Hall, Matter, Sop
-from ..schema.matter import Necessity, Scope, State
+from ..schema.matter import MatterLink, Necessity, Scope, State
 from ..schema.place import HallType
 from ..load.gitdates import FileDates
 from ..load.registry import Entry
@@ -38,6 +38,7 @@ class Catalogue:
     _sops_by_matter: dict[str, list[Sop]] = field(default_factory=lambda: defaultdict(list))
     _guides_by_matter: dict[str, list[Guide]] = field(default_factory=lambda: defaultdict(list))
     _predecessors: dict[str, list[Matter]] = field(default_factory=lambda: defaultdict(list))
+    _links_to: dict[str, list[tuple[Matter, MatterLink]]] = field(default_factory=lambda: defaultdict(list))
     _halls_of: dict[str, list[Hall]] = field(default_factory=dict, init=False, repr=False)  # computed once: never changes
     _matters_at: dict[str, list[Matter]] | None = field(default=None, init=False, repr=False)
     # Indexes made on first use: list pages ask for them dozens of times, and a catalogue does not change once built.
@@ -54,6 +55,8 @@ class Catalogue:
         for m in self.matters.values():
             if m.status.successor:
                 self._predecessors[m.status.successor].append(m)
+            for link in m.links:
+                self._links_to[link.matter].append((m, link))
         self._code_of = {(e.kind, e.id): code for code, e in self.codes.items()}
 
     def code_of(self, kind: str, id: str) -> str:
@@ -83,6 +86,10 @@ class Catalogue:
 
     def guides_for(self, m: Matter) -> list[Guide]:
         return self._guides_by_matter.get(m.id, [])
+
+    def links_to(self, m: Matter) -> list[tuple[Matter, MatterLink]]:
+        """Other matters' typed links to `m` (a page shows both directions)."""
+        return [(other, link) for other, link in self._links_to.get(m.id, []) if other.id in self.matters]
 
     def predecessors(self, m: Matter) -> list[Matter]:
         return self._predecessors.get(m.id, [])

@@ -16,5 +16,5 @@ def load_catalogue(root: Path, today: dt.date | None = None, cache: FileCache | 
     """Validate `root` and resolve it; raises ContentError with every problem if the content is not valid."""
     result = validate_tree(root, today, cache)
     if not result.ok:
-        raise ContentError(result.problems)
+        raise ContentError(result.errors)
     return build_catalogue(result.parsed, git_file_dates(root))

@@ -24,6 +24,8 @@ from ..schema.reference import all_field_tables
 from ..settings import Settings
 from ..qr.files import page_qr
 from ..urls import INSPECTION_CSV, STATISTICS_CSV, source_of, url_of
+from .. import situations
+from .cases import box_of, case_view, steps_by_channel
 from .feed import feed_entries
 from .flowchart import layout, step_numbers
 from .shell import MARKS, SHELL_DIR
@@ -122,14 +124,18 @@ def matter_page(site: Site, m: Matter) -> Page:
         "m": m,
         "dept": cat.department_of(m),
         "answer": answer_box(cat, m),
-        "numbers": step_numbers(m.steps),
+        "everyone": box_of(m, situations.everything(m), decided=False),
+        "view": case_view(m) if m.questions else None,
+        "situation_cases": {s.id: situations.case_of(m, situations.situation_answers(s)) for s in m.situations},
+        "journeys": [(channel, steps, step_numbers(steps)) for channel, steps in steps_by_channel(m)],
+        "links_out": m.links,
+        "links_in": cat.links_to(m),
         "chart": layout(m.steps),
         "halls": cat.halls_of(m),
         "sops": cat.sops_for(m),
         "guides": cat.guides_for(m),
         "related": [cat.matters[r] for r in m.related],
         "predecessors": cat.predecessors(m),
-        "conditional": [x for x in m.materials if x.necessity == "按情形"],
         "source": cat.sources.get(("matter", m.id)),
         "qr": qr,
         "dates": cat.dates_of("matter", m.id),

@@ -16,7 +16,7 @@ from ..model.audience import Audience
 from ..settings import Settings
 
 from ..urls import short_url, url_of
-from .. import text
+from .. import situations, text
 from . import aside
 from .pages import Page, Site, all_pages, shell_page_of, shell_paths
 from .shell import ShellPage
@@ -52,7 +52,7 @@ def make_environment(auto_reload: bool = False) -> Environment:
     )
     env.filters.update(md=text.to_html, md_inline=text.to_inline_html, plain=text.plain, md_text=text.md_text,
                        heading_id=text.heading_id, aside=aside.aside)
-    env.globals.update(url_of=url_of, short_url=short_url)
+    env.globals.update(url_of=url_of, short_url=short_url, answers_text=situations.describe)
     env.globals["matter_jsonld"] = matter_jsonld  # schema.org JSON-LD of a matter page (render/jsonld.py)
     # `tojson` (JSON-LD, front matter) by orjson: Chinese as UTF-8 (half the bytes of json's \u escapes), and
     # faster; `tojson` still escapes < > & ' after it.

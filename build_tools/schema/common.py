@@ -9,12 +9,29 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, WrapValidator, model_validator
 
 #: Marks a field that must never reach a public build (internal phone extensions, staff notes ...).
 INTERNAL = {"x-internal": True}
+#: What an editor writes where the source gives no value: a count or a legal time limit the guide does not
+#: state. The page then says 以窗口告知为准 instead of a number nobody promised, and the lint warns.
+UNSTATED = "未说明"
+Unstated = Literal["未说明"]
+
+
+def _count_or_unstated(value: Any, handler: Any) -> Any:
+    if value == UNSTATED:
+        return UNSTATED
+    try:
+        return handler(value)
+    except ValidationError:
+        raise ValueError(f"应该是 0–20 的整数；来源没有写明时写“{UNSTATED}”，现在是“{value}”") from None
+
+
+#: A number of copies, or 未说明 where the source does not say.
+Count = Annotated[int | Unstated, Field(ge=0, le=20), WrapValidator(_count_or_unstated)]
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 LocalId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
@@ -41,22 +58,37 @@ _DAYS = {TimeUnit.NATURAL_DAY: 1.0, TimeUnit.WORKING_DAY: 7 / 5, TimeUnit.HOUR: 
 
 
 class Duration(Strict):
-    """A span of time: always a number with a unit, never free text, so it can be compared and summed."""
+    """A span of time: always a number with a unit, never free text, so it can be compared and summed. Where the
+    source gives a range (8–10 分钟, 3–5 个工作日), `value` is the least and `max` the most."""
 
-    value: int = Field(ge=0, le=3650, description="数值；0 表示当场办结（即办）")
+    value: int = Field(ge=0, le=3650, description="数值；0 表示当场办结（即办）；有范围时写最少的")
+    max: int | None = Field(None, ge=1, le=3650, description="有范围时写最多的，例如 8–10 分钟写 value: 8, max: 10")
     unit: TimeUnit = Field(description="单位：工作日、自然日、小时或分钟")
     note: str | None = Field(None, max_length=500, description="说明，例如“不含公示时间”")
 
     def __str__(self) -> str:
-        """How the guide says it: "5 个工作日", "30 分钟", "当场办结"."""
-        if self.value == 0:
+        """How the guide says it: "5 个工作日", "8–10 分钟", "当场办结"."""
+        if self.value == 0 and not self.max:
             return "当场办结"
         counter = "个" if self.unit in (TimeUnit.WORKING_DAY, TimeUnit.NATURAL_DAY) else ""
-        return f"{self.value} {counter}{self.unit}"
+        span = f"{self.value}–{self.max}" if self.max and self.max != self.value else str(self.value)
+        return f"{span} {counter}{self.unit}"
+
+    @model_validator(mode="after")
+    def _range(self) -> Duration:
+        if self.max is not None and self.max < self.value:
+            raise ValueError(f"范围写反了：max（{self.max}）应大于 value（{self.value}）；8–10 分钟写 value: 8, max: 10")
+        return self
+
+    @property
+    def most(self) -> int:
+        """The longest it can take: what a promise is held to."""
+        return max(self.value, self.max or 0)
 
     def natural_days(self) -> float:
-        """In natural days (a working day counts 7/5), so promised and legal times compare across units."""
-        return self.value * _DAYS[self.unit]
+        """In natural days (a working day counts 7/5; a range counts its longest), so promised and legal times
+        compare across units."""
+        return self.most * _DAYS[self.unit]
 
     def iso8601(self) -> str:
         """For CPSV-AP and schema.org `processingTime`. ISO 8601 has no working days: 工作日 are given as days (P5D),

@@ -14,6 +14,7 @@ from pydantic import Field
 from .common import (
     INTERNAL,
     Contact,
+    Count,
     Duration,
     HistoryEntry,
     LocalId,
@@ -22,8 +23,11 @@ from .common import (
     Slug,
     Strict,
     Text,
+    Unstated,
     Url,
 )
+from .place import WindowKind
+from .situations import Example, Question, Situation, When
 
 
 class MatterType(StrEnum):
@@ -134,6 +138,40 @@ class StepLogic(StrEnum):
     OR = "或"
 
 
+class Channel(StrEnum):
+    """Which way of applying a step belongs to, where the online and the on-site journeys differ."""
+
+    ONLINE = "网上"
+    WINDOW = "窗口"
+
+
+class ProcedureKind(StrEnum):
+    """特别程序: steps the time limit usually does not count."""
+
+    PUBLICITY = "公示"
+    ANNOUNCEMENT = "公告"
+    INSPECTION = "现场核查"
+    EXPERT_REVIEW = "专家评审"
+    HEARING = "听证"
+    TESTING = "检验检测"
+    OTHER = "其他"
+
+
+class Where(StrEnum):
+    """管辖: where one may apply, as a rule. Streets' own halls are found by the citizen's street."""
+
+    HUKOU = "户籍地"
+    RESIDENCE = "居住地"
+    REGISTERED = "注册地"
+    BUSINESS = "经营地"
+    ANY = "任一大厅"
+
+
+class LinkType(StrEnum):
+    PREREQUISITE = "前置"   # 办这件事之前先办
+    FEEDS = "结果用于"       # 办完后还可以办（本事项的结果是那个事项的材料）
+    JOINT = "联办"           # 同时由另一部门一并办理
+
 class Codes(Strict):
     catalog: str = Field(pattern=r"^[0-9A-Z]{6,12}$", description="基本编码（基本目录中的 12 位以内编码）")
     implementation: str = Field(pattern=r"^[0-9A-Z]{10,36}$", description="实施编码（本区实施清单中的编码）")
@@ -150,24 +188,33 @@ class Authority(Strict):
 
 
 class LegalBasis(Strict):
-    title: ShortText = Field(description="法律法规名称，带书名号，例如《中华人民共和国公司法》")
-    doc_no: str | None = Field(None, max_length=100, description="文号，例如 国务院令第 666 号")
-    article: ShortText = Field(description="条款号，例如 第二十九条")
+    title: ShortText | None = Field(None, description="法律法规名称，带书名号，例如《中华人民共和国公司法》；只有文号时可以不写")
+    doc_no: str | None = Field(None, max_length=100, description="文号，例如 国务院令第 666 号、京政办发〔2022〕5 号")
+    article: ShortText | None = Field(None, description="条款号，例如 第二十九条；依据全文时写“全文”，来源没有写条款时不写")
     excerpt: str | None = Field(None, max_length=2000, description="条款内容摘录")
+
+
+class Alternative(Strict):
+    id: LocalId = Field(description="选项编号，本事项内唯一，例如 c2a")
+    text: Text = Field(description="可以满足的一项条件")
 
 
 class Condition(Strict):
     id: LocalId = Field(description="条件编号，本事项内唯一，例如 c1；业务手册用它引用这个条件")
-    text: Text = Field(description="受理条件，写清楚谁、在什么情况下可以办")
+    text: Text = Field(description="受理条件，写清楚谁、在什么情况下可以办；有 alternatives 时写引导语，例如“户籍符合下列条件之一”")
+    alternatives: list[Alternative] = Field(default_factory=list, description="满足其一即可的几项条件（“满足下列条件之一”）")
+    when: When | None = Field(None, description="只适用于这些回答，例如 {huji: liudong}")
 
 
 class Material(Strict):
     id: LocalId = Field(description="材料编号，本事项内唯一，例如 m1；业务手册和一次性告知单用它引用这份材料")
     name: ShortText = Field(description="材料名称，写全称；不要写“其他材料”之类的兜底项")
     necessity: Necessity = Field(description="材料必要性：必要、容缺（可先受理后补交）或按情形")
-    condition: str | None = Field(None, max_length=300, description="什么情形下需要（必要性为“按情形”时必填）")
-    originals: int = Field(ge=0, le=20, description="原件份数（0 表示只需复印件）")
-    copies: int = Field(ge=0, le=20, description="复印件份数")
+    condition: str | None = Field(None, max_length=300, description="什么情形下需要（必要性为“按情形”且没有 when 时必填）")
+    when: When | None = Field(None, description="只在这些回答下需要，例如 {biangeng: zhusuo}")
+    originals: Count = Field(description="原件份数（0 表示只需复印件；来源没有写明时写“未说明”）")
+    copies: Count = Field(description="复印件份数（来源没有写明时写“未说明”）")
+    for_each: list[ShortText] = Field(default_factory=list, description="每人一份时写明是谁，例如 [男方, 女方]；份数按每人计")
     form: list[MaterialForm] = Field(min_length=1, description="材料形式：纸质、电子，可多选")
     source: ShortText = Field(description="到哪里取得这份材料，例如“申请人自备”或“户籍所在地派出所开具”")
     blank_form: Url | None = Field(None, description="空白表格下载地址")
@@ -199,15 +246,51 @@ class Step(Strict):
     fee: str | None = Field(None, max_length=200, description="这一步的费用，例如“不收费”")
     link: Url | None = Field(None, description="网上办理或预约的链接")
     substeps: list[SubStep] = Field(default_factory=list, description="子步骤")
+    channel: Channel | None = Field(None, description="只属于网上办理或窗口办理的步骤写明；两种方式都要走的步骤不写")
+    when: When | None = Field(None, description="只适用于这些回答")
+
+
+class TimeVariant(Strict):
+    when: When = Field(description="适用于这些回答")
+    promised: Duration = Field(description="这些回答下的承诺办结时限")
+    legal: Duration | None = Field(None, description="这些回答下的法定办结时限（与总的不同时写）")
+    note: str | None = Field(None, max_length=300, description="说明")
+
+
+class Extension(Strict):
+    duration: Duration = Field(description="可以延长多久，例如 3 个工作日")
+    condition: ShortText = Field(description="什么情况下可以延长，例如“情形复杂，经登记机关负责人批准”")
 
 
 class TimeLimits(Strict):
-    legal: Duration = Field(description="法定办结时限")
+    legal: Duration | Unstated = Field(description="法定办结时限；法律法规没有规定、来源也没有写明时写“未说明”")
     promised: Duration = Field(description="承诺办结时限；不得超过法定时限；0 表示即办")
+    variants: list[TimeVariant] = Field(default_factory=list, description="按情形不同的时限")
+    extension: Extension | None = Field(None, description="可以延长的情形和时长")
+
+
+class SpecialProcedure(Strict):
+    """特别程序: 公示、公告、现场核查、专家评审、听证、检验检测, with its own duration."""
+
+    kind: ProcedureKind = Field(description="程序：公示、公告、现场核查、专家评审、听证、检验检测或其他")
+    name: ShortText | None = Field(None, description="程序名称（与种类不同时写），例如“减资公告”")
+    duration: Duration = Field(description="需要多长时间")
+    counted: bool = Field(description="是否计算在办结时限内（通常不计算：false）")
+    before: bool = Field(False, description="要在申请之前完成（例如减资先公告 45 日再申请）")
+    note: str | None = Field(None, max_length=300, description="说明")
+    when: When | None = Field(None, description="只适用于这些回答")
+
+
+class Deadline(Strict):
+    """申请期限: 自作出决议之日起 30 日内申请."""
+
+    duration: Duration = Field(description="期限，例如 30 个自然日")
+    since: ShortText = Field(description="从什么时候起算，例如“作出变更决议、决定之日”")
 
 
 class Visits(Strict):
-    count: int = Field(ge=0, le=10, description="到办事现场次数")
+    count: int = Field(ge=0, le=10, description="到窗口办理时，到办事现场的次数")
+    online: int | None = Field(None, ge=0, le=10, description="网上办理时到现场的次数（例如领取纸质证件 1 次）；不写表示 0")
     reason: str | None = Field(None, max_length=300, description="必须到现场的原因（次数大于 0 时必填）")
 
 
@@ -216,6 +299,7 @@ class FeeItem(Strict):
     standard: ShortText = Field(description="收费标准，例如“每件 5 元”")
     basis: ShortText = Field(description="收费依据（文件名称和文号）")
     reducible: bool = Field(False, description="是否可以减免")
+    when: When | None = Field(None, description="只适用于这些回答")
 
 
 class Fees(Strict):
@@ -224,16 +308,41 @@ class Fees(Strict):
     online_payment: bool = Field(False, description="是否支持网上支付")
 
 
+class ResultVariant(Strict):
+    when: When = Field(description="适用于这些回答")
+    name: ShortText = Field(description="这些回答下的结果名称，例如《登记通知书》")
+    type: ResultType | None = Field(None, description="结果类型（与总的不同时写）")
+    delivery: list[Delivery] | None = Field(None, description="送达方式（与总的不同时写）")
+    available: Duration | None = Field(None, description="什么时候能拿到（与总的不同时写）")
+
+
 class Result(Strict):
     name: ShortText = Field(description="结果名称，例如《营业执照》")
     type: ResultType = Field(description="结果类型：出证办结、出文办结、审批办结或其他")
     sample: Url | None = Field(None, description="结果样本地址")
     delivery: list[Delivery] = Field(min_length=1, description="送达方式")
+    available: Duration | None = Field(None, description="办结后什么时候能拿到结果，例如电子登记单当场（0）、纸质服务单 3 个工作日后")
+    variants: list[ResultVariant] = Field(default_factory=list, description="按情形不同的结果")
+
+
+class WhereVariant(Strict):
+    when: When = Field(description="适用于这些回答")
+    rule: Where = Field(description="这些回答下到哪里办：户籍地、居住地、注册地、经营地或任一大厅")
+
+
+class Jurisdiction(Strict):
+    """Where one may apply: not "any of these halls" when only the hall of one's hukou or residence accepts."""
+
+    rule: Where = Field(description="到哪里办：户籍地、居住地、注册地、经营地（所在街道的大厅）或任一大厅")
+    variants: list[WhereVariant] = Field(default_factory=list, description="按情形不同的规则，例如流动人口到居住地")
+    note: str | None = Field(None, max_length=300, description="说明")
 
 
 class WindowChannel(Strict):
     halls: list[Slug] = Field(min_length=1, description="可以办理的大厅 id")
-    windows: dict[Slug, list[ShortText]] = Field(default_factory=dict, description="各大厅的窗口号，例如 {district-hall: [A12, A13]}")
+    windows: dict[Slug, list[ShortText]] = Field(default_factory=dict, description="各大厅的窗口号，例如 {district-hall: [A12, A13]}；必须是大厅文件里有的窗口")
+    window_kind: WindowKind | None = Field(None, description="可以在这些大厅的哪一类窗口办，例如“综合受理”（任一综合受理窗口）")
+    jurisdiction: Jurisdiction | None = Field(None, description="管辖：只能到户籍地、居住地等所在街道的大厅时写明")
     note: str | None = Field(None, max_length=300, description="窗口办理说明")
 
 
@@ -271,6 +380,14 @@ class Contacts(Strict):
 class Faq(Strict):
     q: ShortText = Field(description="问题，用办事群众的话来问")
     a: Text = Field(description="回答")
+    when: When | None = Field(None, description="只适用于这些回答")
+
+
+class MatterLink(Strict):
+    type: LinkType = Field(description="关系：前置（先办那件事）、结果用于（办完可以去办那件事）、联办（一并办理）")
+    matter: Slug = Field(description="那个事项的 id")
+    note: str | None = Field(None, max_length=200, description="说明，例如“生育服务单用于申领生育津贴”")
+    when: When | None = Field(None, description="只适用于这些回答，例如联办个税只适用于自然人股东")
 
 
 class Status(Strict):
@@ -294,6 +411,9 @@ class Matter(Strict):
     name: ShortText = Field(description="事项名称（法定名称）")
     popular_names: list[ShortText] = Field(default_factory=list, description="俗称：群众平时怎么说，例如“上户口”")
     summary: Text = Field(description="一句话说明能办什么")
+    questions: list[Question] = Field(default_factory=list, max_length=6, description="办理情形的问题（你的情况）；简单事项不写")
+    situations: list[Situation] = Field(default_factory=list, max_length=30, description="有名称的情形：几个回答的组合，例如“流动人口再生育”")
+    examples: list[Example] = Field(default_factory=list, description="例子：给定回答应当得到的材料、地点、时限；validate 逐个核对")
     codes: Codes = Field(description="事项编码")
     matter_type: MatterType = Field(description="事项类型")
     audience: list[Audience] = Field(min_length=1, description="服务对象：自然人、法人、其他组织")
@@ -305,6 +425,8 @@ class Matter(Strict):
     review_standard: Text = Field(description="审查标准：窗口审查材料时看什么")
     steps: list[Step] = Field(min_length=1, description="办理流程：办事群众要走的步骤")
     time_limits: TimeLimits = Field(description="法定办结时限和承诺办结时限")
+    special_procedures: list[SpecialProcedure] = Field(default_factory=list, description="特别程序：公示、公告、现场核查等，写明时长和是否计入时限")
+    deadline: Deadline | None = Field(None, description="申请期限，例如自作出决议之日起 30 日内申请")
     handling_type: HandlingType = Field(description="办件类型：即办件（当场办结）或承诺件")
     visits: Visits = Field(description="到办事现场次数")
     fees: Fees = Field(description="收费标准和收费依据；不收费也要写明")
@@ -316,8 +438,10 @@ class Matter(Strict):
     contacts: Contacts = Field(description="咨询方式和监督投诉方式")
     faq: list[Faq] = Field(default_factory=list, description="常见问题")
     related: list[Slug] = Field(default_factory=list, description="相关事项 id")
+    links: list[MatterLink] = Field(default_factory=list, description="与其他事项的关系：前置、结果用于、联办")
     status: Status = Field(description="事项状态和生命周期")
     history: list[HistoryEntry] = Field(default_factory=list, description="变更记录")
     review: Review = Field(description="内容维护：负责部门和最近核对日期")
     staff_notes: str | None = Field(None, max_length=2000, json_schema_extra=INTERNAL, description="窗口内部备注（内部字段，不公开）")
     internal_phone: Phone | None = Field(None, json_schema_extra=INTERNAL, description="后台科室内线电话（内部字段，不公开）")
+

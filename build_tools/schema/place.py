@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 from pydantic import Field
 
-from .common import INTERNAL, Phone, ShortText, Slug, Strict
+from .common import INTERNAL, Phone, ShortText, Slug, Strict, Url
 
 
 class HallType(StrEnum):
     DISTRICT = "区级大厅"
     PROFESSIONAL = "专业大厅"
     STREET = "街道大厅"
+    COMMUNITY = "社区服务站"
+
+
+class WindowKind(StrEnum):
+    GENERAL = "综合受理"
+    SPECIAL = "专业窗口"
+    PICKUP = "出件"
+    ADVICE = "咨询"
+    PRIORITY = "绿色通道"
+    SELF_SERVICE = "自助"
 
 
 class OpeningHours(Strict):
@@ -25,6 +36,16 @@ class OpeningHours(Strict):
 class Window(Strict):
     no: ShortText = Field(description="窗口号，例如 A12")
     name: ShortText = Field(description="窗口名称，例如“综合受理窗口”")
+    kind: WindowKind = Field(description="窗口类别：综合受理、专业窗口、出件、咨询、绿色通道或自助")
+
+
+class Indicator(Strict):
+    """A published service indicator (平均等候时间 8–10 分钟), with where and when it was published."""
+
+    name: ShortText = Field(description="指标名称，例如“平均等候时间”")
+    value: ShortText = Field(description="数值和单位，例如“8–10 分钟”")
+    source: ShortText = Field(description="出处，例如“区政务服务中心 2019 年工作报告”")
+    date: dt.date = Field(description="发布日期")
 
 
 class Hall(Strict):
@@ -38,6 +59,10 @@ class Hall(Strict):
     transport: ShortText = Field(description="交通方式：公交、地铁站和出口")
     accessibility: ShortText = Field(description="无障碍设施：坡道、电梯、轮椅、爱心窗口等")
     windows: list[Window] = Field(default_factory=list, description="窗口")
+    street: ShortText | None = Field(None, description="街道大厅、社区服务站所在的街道，例如“月坛街道”：按户籍地、居住地办理的事项据此找大厅")
+    one_window: bool = Field(False, description="实行一窗式综合受理（“一口进、一口出”）")
+    appointment_url: Url | None = Field(None, description="网上预约地址")
+    indicators: list[Indicator] = Field(default_factory=list, description="公布的服务指标：名称、数值、出处、日期")
     duty_phone: Phone | None = Field(None, json_schema_extra=INTERNAL, description="值班内线（内部字段，不公开）")
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..load import FileCache, load_tree
-from ..problems import Problem
+from ..problems import Problem, Severity
 from ..load.registry import load_registry
 from .registry import check_registry
 from .fields import check_document
@@ -28,7 +28,12 @@ class Validated:
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """No error (warnings are shown, and do not stop a build)."""
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
 
 
 def _named_after_id(doc, id: str) -> bool:

@@ -48,7 +48,29 @@ def check_document(doc: Document, model: type[BaseModel]) -> tuple[BaseModel | N
     try:
         return model.model_validate(doc.data), []
     except ValidationError as err:
-        return None, [_problem(doc, model, e) for e in err.errors(include_url=False)]
+        return None, [_problem(doc, model, e) for e in _without_union_tags(model, err.errors(include_url=False))]
+
+
+def _without_union_tags(model: type[BaseModel], errors: list[dict]) -> list[dict]:
+    """A value that may be a time limit or 未说明 fails both ways; pydantic names each way in the location
+    ("function-after[…, Duration]", "literal['未说明']"). Locations keep only the fields an editor wrote, and the
+    literal's error goes when the other way says more about the same place."""
+    cleaned = []
+    for error in errors:
+        loc, current = [], model
+        for part in error["loc"]:
+            fields = getattr(current, "model_fields", None)
+            if isinstance(part, int) or fields is None or part in fields:
+                loc.append(part)
+                if fields is not None and part in fields:
+                    current = _unwrap(fields[part].annotation)
+            elif "[" in str(part) or str(part)[:1].isupper() or part in ("str", "int"):
+                continue  # a union member's tag, not a field
+            else:
+                loc.append(part)
+        cleaned.append({**error, "loc": tuple(loc)})
+    detailed = {e["loc"] for e in cleaned if e["type"] != "literal_error"} | {e["loc"][:-1] for e in cleaned if e["type"] == "missing"}
+    return [e for e in cleaned if e["type"] != "literal_error" or e["loc"] not in detailed]
 
 
 def _problem(doc: Document, model: type[BaseModel], error: dict) -> Problem:
@@ -78,6 +100,8 @@ def _describe(error: dict) -> str:
         pattern = str(ctx.get("pattern", ""))
         hint = next((h for p, h in _PATTERN_HINTS.items() if pattern.startswith(p)), f"格式应符合 {pattern}")
         return f"{hint}；现在是“{_shown(error.get('input'))}”"
+    if kind == "value_error":  # a model's own check, whose message is written for editors already
+        return str(ctx.get("error", error.get("msg")))
     if kind == "string_too_short":
         return "不能为空"
     if kind == "string_too_long":
@@ -121,4 +145,7 @@ def _unwrap(annotation: object) -> object:
         origin = typing.get_origin(annotation)
         if not args or origin is typing.Annotated:
             return typing.get_args(annotation)[0] if origin is typing.Annotated else annotation
-        annotation = args[-1] if origin in (list, dict, typing.Union, types.UnionType) else args[0]
+        if origin in (typing.Union, types.UnionType):  # a model or 未说明: the model is what has fields
+            annotation = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), args[-1])
+        else:
+            annotation = args[-1] if origin in (list, dict) else args[0]

@@ -9,35 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ..load import Document
+from .cases import CASE_RULES
+from .facts import FACT_RULES
+from .parsed import Parsed
 from ..problems import Problem
-from ..load.registry import Entry
 from ..schema import Department, Guide, Hall, Matter, Sop
 from ..schema.common import ContactType
 from ..schema.matter import HandlingType, Necessity, PowerSource, State
 from ..schema.sop import SopKind
 
 #: Catch-all wording that the 2017 State Council check found in 13 % of guides; never accepted.
-CATCH_ALL = re.compile(r"其他(相关)?材料|其他(有关|相关)?(证明|文件)|法律法规规定的其他|有关部门要求的|等材料|其他条件|相关材料$")
-
-
-@dataclass
-class Parsed:
-    """Documents that passed the schema, by type, each with the document it came from (for positions)."""
-
-    departments: dict[str, tuple[Document, Department]]
-    halls: dict[str, tuple[Document, Hall]]
-    matters: dict[str, tuple[Document, Matter]]
-    sops: dict[str, tuple[Document, Sop]]
-    guides: dict[str, tuple[Document, Guide]]
-    codes: dict[str, Entry]
-    today: dt.date
-    #: ids of every file that parsed as YAML, valid or not, by type: a reference to a file that has its own
-    #: errors is not reported again as dangling.
-    present: dict[str, set[str]] = field(default_factory=dict)
+CATCH_ALL = re.compile(r"其他(相关)?材料|其他(有关|相关)?(证明|文件)|规定的其他|有关部门要求的|等材料|^其他条件|其他条件。?$|相关材料$")
 
 
 Rule = Callable[[Parsed], Iterator[Problem]]
@@ -132,11 +117,11 @@ def unique_codes(p: Parsed) -> Iterator[Problem]:
 def time_limits(p: Parsed) -> Iterator[Problem]:
     for doc, m in p.matters.values():
         legal, promised = m.time_limits.legal, m.time_limits.promised
-        if promised.natural_days() > legal.natural_days():
+        if not isinstance(legal, str) and promised.natural_days() > legal.natural_days():
             yield doc.problem(("time_limits", "promised"), f"承诺时限（{promised}）不能超过法定时限（{legal}）")
-        if m.handling_type is HandlingType.IMMEDIATE and promised.value != 0:
+        if m.handling_type is HandlingType.IMMEDIATE and promised.most != 0:
             yield doc.problem(("handling_type",), f"即办件的承诺时限应为 0（当场办结），现在是 {promised}；要么把承诺时限改为 0，要么把办件类型改为“承诺件”")
-        if m.handling_type is HandlingType.PROMISED and promised.value == 0:
+        if m.handling_type is HandlingType.PROMISED and promised.most == 0:
             yield doc.problem(("handling_type",), "承诺时限为 0 表示当场办结，办件类型应写“即办件”")
 
 
@@ -166,8 +151,6 @@ def materials(p: Parsed) -> Iterator[Problem]:
         for i, mat in enumerate(m.materials):
             if CATCH_ALL.search(mat.name):
                 yield doc.problem(("materials", i, "name"), f"“{mat.name}”是兜底式写法，群众无法据此准备；请逐项写清楚具体要哪份材料")
-            if mat.necessity is Necessity.CONDITIONAL and not mat.condition:
-                yield doc.problem(("materials", i), "必要性为“按情形”的材料，要用 condition 写明什么情形下需要")
             if mat.originals == 0 and mat.copies == 0 and not mat.exempt:
                 yield doc.problem(("materials", i), "原件和复印件份数都是 0；请写明份数，或者写 exempt: true 表示免提交")
         for i, c in enumerate(m.conditions):
@@ -282,4 +265,6 @@ RULES: tuple[Rule, ...] = (
     sop_references,
     guide_references,
     department_references,
+    *CASE_RULES,
+    *FACT_RULES,
 )
