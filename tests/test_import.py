@@ -10,12 +10,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from build_tools.commands import import_data
+from build_tools.export.importer import _answers
+from build_tools.export.tables import answers_cell
 from build_tools.export.template import EXAMPLE_ID, README, WORKBOOK, template_files
 from build_tools.load import load_file
 from build_tools.model import Audience
 from build_tools.model import load_catalogue
+from build_tools.schema import Matter
 from build_tools.load.registry import REGISTRY, dump, load_registry
 from build_tools.validate import validate_tree
 
@@ -245,4 +250,52 @@ def test_csv_problems_name_the_csv_file_of_the_sheet(sample, staff_files, tmp_pa
     root = empty_tree(tmp_path / "t", sample)
     assert run_import(tmp_path / "catalogue.csv", "--root", root) == 1
     out = capsys.readouterr().out
-    assert f"{materials}:2:6: 列“原件份数”：字段“materials.0.originals”：应该是整数，现在是“两份”" in out
+    assert f"{materials}:2:6: 列“原件份数”：字段“materials.0.originals”：应该是 0–20 的整数；来源没有写明时写“未说明”，现在是“两份”" in out
+
+
+def _row(ws, **cells) -> list:
+    """A row for sheet `ws` given by header: the matter id first, the rest by column name."""
+    header = [c.value for c in ws[1]]
+    row = [None] * len(header)
+    for name, value in cells.items():
+        row[header.index(name)] = value
+    return row
+
+
+def test_questions_situations_and_answers_cells_import(sample, tmp_path, template_copy, capsys):
+    """A department writes a question with its options, a situation and a `when` the way people type on a
+    Chinese keyboard (full-width colon and comma); a count the source does not give is 未说明."""
+    wb = template_copy
+    mid = "geti-zhizhao-buling"
+    wb["问题"].append(_row(wb["问题"], **{"事项 id": mid, "问题编号": "daiban", "问题": "谁来办？"}))
+    for option, label in (("benren", "经营者本人"), ("weituo", "委托他人")):
+        wb["问题选项"].append(_row(wb["问题选项"], **{"事项 id": mid, "问题编号": "daiban", "选项编号": option, "选项文字": label}))
+    wb["办理情形"].append(_row(wb["办理情形"], **{"事项 id": mid, "情形 id": "weituo", "情形名称": "委托他人补领", "回答": "daiban：weituo"}))
+    wb["申请材料"].append(_row(wb["申请材料"], **{"事项 id": mid, "材料编号": "m2", "材料名称": "委托书", "必要性": "按情形",
+                                           "原件份数": 1, "复印件份数": "未说明", "材料形式": "纸质", "来源渠道": "申请人自备",
+                                           "适用回答": "｛daiban：［weituo］｝"}))
+    root = empty_tree(tmp_path / "t", sample)
+    assert run_import(save(wb, tmp_path / "ok.xlsx"), "--root", root) == 0, capsys.readouterr().out
+    doc, problems = load_file(root, root / "matters" / f"{mid}.yaml")
+    assert problems == [] and [str(p) for p in validate_tree(root).problems if not p.path.startswith("registry/")] == []
+    matter = Matter.model_validate(doc.data)
+    assert [q.id for q in matter.questions] == ["daiban"] and [o.id for o in matter.questions[0].options] == ["benren", "weituo"]
+    assert matter.situations[0].answers == {"daiban": "weituo"}
+    proxy = next(m for m in matter.materials if m.id == "m2")
+    assert proxy.when == {"daiban": ["weituo"]} and proxy.copies == "未说明"
+
+    wb["问题选项"].append(_row(wb["问题选项"], **{"事项 id": mid, "问题编号": "shei", "选项编号": "x", "选项文字": "x"}))
+    wb["办理情形"].append(_row(wb["办理情形"], **{"事项 id": mid, "情形 id": "bad", "情形名称": "写错的回答", "回答": "委托他人"}))
+    source = save(wb, tmp_path / "bad.xlsx")
+    assert run_import(source, "--root", tmp_path / "t", "--update") == 1
+    out = capsys.readouterr().out
+    assert f"{source}[问题选项]:4:2: 列“问题编号”：这个事项没有编号为“shei”的问题；可用的问题编号：daiban" in out
+    assert f"{source}[办理情形]:3:4: 列“回答”：应写成“问题编号: 选项编号”" in out
+
+
+_IDS = st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True)
+
+
+@given(st.dictionaries(_IDS, _IDS | st.lists(_IDS, min_size=1, max_size=4), min_size=1, max_size=4))
+def test_an_answers_cell_reads_back_as_the_answers_it_was_written_from(answers):
+    assert _answers(answers_cell(answers)) == (answers, None)

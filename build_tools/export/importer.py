@@ -24,7 +24,8 @@ from ..validate import validate_tree
 from ..validate.fields import check_document
 from ..validate.rules import RULES, Parsed
 from ..schema.reference import field_rows
-from .tables import LIST_SEPARATOR, MATTER_ID, MATTERS, NO, SHEETS, YES, Column, Kind, Role, Sheet, get_path
+from ..schema.common import UNSTATED
+from .tables import EMPTY_LIST, LIST_SEPARATOR, MATTER_ID, MATTERS, NO, SHEETS, YES, Column, Kind, Role, Sheet, get_path
 from .template import EXAMPLE_ID
 from .workbook import Table, read_tables
 from ..load.yamlout import matter_yaml
@@ -134,7 +135,7 @@ class _Reader:
         self.rejected: set[str] = set()  # ids whose matter row was refused: their list rows are not reported again
         self.skipped = 0
         self.bad_cells: set[Origin] = set()
-        self.step_numbers: dict[str, dict[int, int]] = {}
+        self.numbers: dict[tuple[str, str], dict[int, int]] = {}  # (matter id, list) -> 步骤序号 -> index
 
     def read(self, sheet: Sheet, table: Table) -> None:
         layout = self._layout(sheet, table)
@@ -226,7 +227,7 @@ class _Reader:
                 row.place_cell = cell
                 if value is None:
                     self.problems.append(cell.problem("必须填写"))
-                elif column.role is not Role.KEY and not isinstance(value, int):
+                elif column.role in (Role.ORDINAL, Role.PARENT) and not isinstance(value, int):
                     self.problems.append(cell.problem(f"应该是整数，现在是“{value}”"))
                 else:
                     row.place = value
@@ -252,16 +253,16 @@ class _Reader:
                 _set(draft.data, sheet.where, windows)
             return
         if Role.ORDINAL in roles:
-            rows = self._numbered(draft, rows)
-        if Role.PARENT in roles:
-            self._substeps(sheet, draft, rows)
+            rows = self._numbered(sheet, draft, rows)
+        if sheet.outer:
+            self._nested(sheet, draft, rows)
             return
         where = tuple(sheet.where.split("."))
         _set(draft.data, sheet.where, [row.item for row in rows])
         for i, row in enumerate(rows):
             self._remember(draft, (*where, i), row)
 
-    def _numbered(self, draft: Draft, rows: list[_Row]) -> list[_Row]:
+    def _numbered(self, sheet: Sheet, draft: Draft, rows: list[_Row]) -> list[_Row]:
         """Steps in the order of their numbers; the numbers name them for the sub-step sheet."""
         numbered, seen = [], {}
         for row in rows:
@@ -273,22 +274,34 @@ class _Reader:
             seen[row.place] = row.origin.row
             numbered.append(row)
         numbered.sort(key=lambda r: r.place)
-        self.step_numbers[draft.id] = {row.place: i for i, row in enumerate(numbered)}
+        self.numbers[(draft.id, sheet.where)] = {row.place: i for i, row in enumerate(numbered)}
         return numbered
 
-    def _substeps(self, sheet: Sheet, draft: Draft, rows: list[_Row]) -> None:
-        numbers = self.step_numbers.get(draft.id, {})
+    def _nested(self, sheet: Sheet, draft: Draft, rows: list[_Row]) -> None:
+        """Rows that belong to an item of another sheet (sub-steps to a step, options to a question), named by
+        its number or its id."""
+        outer, inner = sheet.where.split("[].")
+        parents = get_path(draft.data, outer) or []
+        by_id = Role.PARENT_ID in {c.role for c in sheet.columns}
+        if by_id:
+            places: dict = {str(p.get("id")): i for i, p in enumerate(parents) if isinstance(p, dict) and p.get("id")}
+            noun, shown = f"编号为“{{}}”的{_OUTER_NOUN[outer]}", "、".join(places)
+        else:
+            places = self.numbers.get((draft.id, outer), {})
+            noun, shown = f"序号为 {{}} 的{_OUTER_NOUN[outer]}", "、".join(str(n) for n in sorted(places))
         counts: dict[int, int] = defaultdict(int)
         for row in rows:
             if row.place is None:
                 continue
-            if row.place not in numbers:
-                known = "、".join(str(n) for n in sorted(numbers)) or "（这个事项还没有步骤）"
-                self.problems.append(row.place_cell.problem(f"这个事项没有序号为 {row.place} 的步骤；可用的步骤序号：{known}"))
+            place = str(row.place) if by_id else row.place
+            if place not in places:
+                known = shown or f"（这个事项还没有{_OUTER_NOUN[outer]}）"
+                label = "编号" if by_id else "序号"
+                self.problems.append(row.place_cell.problem(f"这个事项没有{noun.format(place)}；可用的{_OUTER_NOUN[outer]}{label}：{known}"))
                 continue
-            index = numbers[row.place]
-            draft.data["steps"][index].setdefault("substeps", []).append(row.item)
-            self._remember(draft, ("steps", index, "substeps", counts[index]), row)
+            index = places[place]
+            parents[index].setdefault(inner, []).append(row.item)
+            self._remember(draft, (outer, index, inner, counts[index]), row)
             counts[index] += 1
 
     @staticmethod
@@ -307,6 +320,10 @@ class _Reader:
             self.bad_cells.add(cell)
             return str(raw).strip()
         return value
+
+
+#: What the rows of a nested sheet belong to, in messages.
+_OUTER_NOUN = {"steps": "步骤", "questions": "问题", "conditions": "受理条件"}
 
 
 def _convert(raw: object, kind: Kind, keep_text: bool) -> tuple[Any, str | None]:
@@ -337,9 +354,32 @@ def _convert(raw: object, kind: Kind, keep_text: bool) -> tuple[Any, str | None]
             return None, "单元格是数字格式，开头的 0 可能已经丢失；请把这一列设为“文本”格式后重新填写"
         raw = str(int(raw)) if float(raw).is_integer() else str(raw)
     text = str(raw)
+    if kind is Kind.ANSWERS:
+        return _answers(text)
+    if kind is Kind.LIST and text == EMPTY_LIST:
+        return [], None
     if kind is Kind.LIST:
         return [part.strip() for part in re.split(f"[{LIST_SEPARATOR}\n]", text) if part.strip()], None
     return text, None
+
+
+_ANSWER = re.compile(r"\s*([^\s:,\[\]{}]+)\s*:\s*(?:\[([^\[\]{}:]*)\]|([^\s:,\[\]{}]+))\s*(?:,|$)")
+
+
+def _answers(text: str) -> tuple[Any, str | None]:
+    """`huji: liudong, biangeng: [zhusuo, jianshi]` (braces and full-width punctuation allowed) as a mapping of
+    strings; the schema then checks the ids. Read by hand, not as YAML, where an option `no` would be false."""
+    flow = text.translate(str.maketrans("：，；、［］｛｝", ":,,,[]{}")).strip()
+    flow = flow[1:-1] if flow.startswith("{") and flow.endswith("}") else flow
+    answers: dict[str, str | list[str]] = {}
+    at = 0
+    while flow and at < len(flow) and (match := _ANSWER.match(flow, at)):
+        many, one = match.group(2), match.group(3)
+        answers[match.group(1)] = one if one is not None else [v.strip() for v in many.split(",") if v.strip()]
+        at = match.end()
+    if not answers or at < len(flow) or any(v == [] for v in answers.values()):
+        return None, f"应写成“问题编号: 选项编号”，几个问题用逗号分开，多选写成方括号，例如 huji: liudong, biangeng: [zhusuo, jianshi]；现在是“{text}”"
+    return answers, None
 
 
 def _locate(origins: dict[Loc, Origin], loc: Loc, cell: Origin) -> None:
@@ -355,8 +395,12 @@ def _cell(values: list, index: int) -> object:
 
 def _set(data: dict, dotted: str, value: Any) -> None:
     *parents, last = dotted.split(".")
+    if value == UNSTATED and last == "value" and parents:  # 未说明 in a duration's value column: the whole duration
+        *parents, last = parents
     for part in parents:
         data = data.setdefault(part, {})
+        if not isinstance(data, dict):
+            return  # the duration is 未说明: its unit and note have nowhere to go
     data[last] = value
 
 

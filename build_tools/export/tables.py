@@ -6,7 +6,9 @@ are the public names of the columns. Every field of the matter schema has a colu
 empty; a test keeps it so).
 
 Cell conventions: lists are written with “、” between items (a line break also separates items on import),
-yes/no fields as 是/否, dates as YYYY-MM-DD.
+yes/no fields as 是/否, dates as YYYY-MM-DD, answers (`when`, a situation's answers) as in YAML without the braces
+(`huji: liudong, biangeng: [zhusuo, jianshi]`), a value the source does not state as 未说明 in the value column,
+and an empty list that differs from no list at all (an example that expects no special procedure) as （无）.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Kind(StrEnum):
     YES_NO = "是/否"
     DATE = "日期"
     LIST = "列表"
+    ANSWERS = "回答"
 
 
 class Role(StrEnum):
@@ -48,8 +51,18 @@ class Role(StrEnum):
     FIELD = "field"
     ORDINAL = "ordinal"  # 步骤序号 of a step: orders the steps and names them for their sub-steps
     PARENT = "parent"  # 步骤序号 of the step a sub-step belongs to
+    PARENT_ID = "parent-id"  # the id of the item a row belongs to (问题编号 of an option)
     KEY = "key"  # the key of a mapping row (窗口号: the hall id)
     VALUE = "value"  # the value of a mapping row
+
+    @property
+    def places(self) -> bool:
+        """The column says where its row goes, not a field of the item."""
+        return self in (Role.ORDINAL, Role.PARENT, Role.PARENT_ID)
+
+
+#: An empty list where the field may also be absent (an example expecting no special procedure: `special: []`).
+EMPTY_LIST = "（无）"
 
 
 @dataclass(frozen=True)
@@ -82,11 +95,20 @@ class Sheet:
     def kind(self, column: Column) -> Kind:
         if column.role in (Role.ORDINAL, Role.PARENT):
             return Kind.NUMBER
-        if column.role is Role.KEY:
+        if column.role is Role.KEY or column.role is Role.PARENT_ID:
             return Kind.TEXT
         if column.role is Role.VALUE:
             return Kind.LIST
         return _kind(_annotation(self.full_path(column)))
+
+    def nullable_list(self, column: Column) -> bool:
+        """A list field whose absence means something else than its being empty."""
+        return column.role is Role.FIELD and self.kind(column) is Kind.LIST and _default(self.full_path(column)) is None
+
+    @property
+    def outer(self) -> str:
+        """The list a nested sheet's rows belong to (steps for sub-steps); "" for other sheets."""
+        return self.where.split("[].")[0] if "[]" in self.where else ""
 
     def choices(self, column: Column) -> tuple[str, ...]:
         """Allowed values of a choice column (an enumeration, or 是/否); empty for free text."""
@@ -99,6 +121,14 @@ class Sheet:
 
 
 MATTER_ID = "事项 id"
+WHEN = "适用回答"
+
+
+def _duration(header: str, field: str) -> tuple[Column, ...]:
+    """A duration's four columns: 3 (or 3–5) 个工作日 and a note."""
+    return (Column(header, f"{field}.value"), Column(f"{header}（最多）", f"{field}.max"), Column(f"{header}单位", f"{field}.unit"),
+            Column(f"{header}说明", f"{field}.note"))
+
 
 MATTERS = Sheet("事项", "matters", "", (
     Column(MATTER_ID, "id"),
@@ -118,14 +148,15 @@ MATTERS = Sheet("事项", "matters", "", (
     Column("联办机构", "authority.joint_bodies"),
     Column("行使层级", "authority.level"),
     Column("审查标准", "review_standard"),
-    Column("法定时限", "time_limits.legal.value"),
-    Column("法定时限单位", "time_limits.legal.unit"),
-    Column("法定时限说明", "time_limits.legal.note"),
-    Column("承诺时限", "time_limits.promised.value"),
-    Column("承诺时限单位", "time_limits.promised.unit"),
-    Column("承诺时限说明", "time_limits.promised.note"),
+    *_duration("法定时限", "time_limits.legal"),
+    *_duration("承诺时限", "time_limits.promised"),
+    *_duration("延长时限", "time_limits.extension.duration"),
+    Column("延长条件", "time_limits.extension.condition"),
+    *_duration("申请期限", "deadline.duration"),
+    Column("申请期限起算", "deadline.since"),
     Column("办件类型", "handling_type"),
     Column("到现场次数", "visits.count"),
+    Column("网上办理到现场次数", "visits.online"),
     Column("到现场原因", "visits.reason"),
     Column("是否收费", "fees.charged"),
     Column("网上支付", "fees.online_payment"),
@@ -133,7 +164,11 @@ MATTERS = Sheet("事项", "matters", "", (
     Column("结果类型", "result.type"),
     Column("结果样本", "result.sample"),
     Column("送达方式", "result.delivery"),
+    *_duration("结果可取时间", "result.available"),
     Column("窗口办理大厅", "channels.window.halls"),
+    Column("窗口类型", "channels.window.window_kind"),
+    Column("受理地规则", "channels.window.jurisdiction.rule"),
+    Column("受理地说明", "channels.window.jurisdiction.note"),
     Column("窗口办理说明", "channels.window.note"),
     Column("网上办理地址", "channels.online.url"),
     Column("手机端办理地址", "channels.online.mobile_url"),
@@ -166,24 +201,40 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("设定依据", "legal-basis", "legal_basis", (
         Column("法律法规名称", "title"), Column("文号", "doc_no"), Column("条款号", "article"), Column("条款摘录", "excerpt"),
     )),
-    Sheet("受理条件", "conditions", "conditions", (Column("条件编号", "id"), Column("受理条件", "text"))),
+    Sheet("受理条件", "conditions", "conditions", (Column("条件编号", "id"), Column("受理条件", "text"), Column(WHEN, "when"))),
+    Sheet("可选条件", "alternatives", "conditions[].alternatives", (
+        Column("条件编号", role=Role.PARENT_ID), Column("可选条件编号", "id"), Column("可选条件", "text"),
+    )),
     Sheet("申请材料", "materials", "materials", (
         Column("材料编号", "id"), Column("材料名称", "name"), Column("必要性", "necessity"), Column("需要的情形", "condition"),
         Column("原件份数", "originals"), Column("复印件份数", "copies"), Column("材料形式", "form"), Column("来源渠道", "source"),
         Column("空白表格", "blank_form"), Column("示例样表", "sample"), Column("免提交", "exempt"), Column("填报须知", "notes"),
+        Column("每人一份", "for_each"), Column(WHEN, "when"),
     )),
     Sheet("办理步骤", "steps", "steps", (
         Column("步骤序号", role=Role.ORDINAL), Column("步骤标题", "title"), Column("步骤说明", "text"), Column("与上一步关系", "logic"),
         Column("可选步骤", "optional"), Column("办理大厅", "where.hall"), Column("办理地点", "where.text"),
-        Column("所需时间", "duration.value"), Column("所需时间单位", "duration.unit"), Column("所需时间说明", "duration.note"),
-        Column("费用", "fee"), Column("链接", "link"),
+        *_duration("所需时间", "duration"), Column("费用", "fee"), Column("链接", "link"), Column("办理方式", "channel"), Column(WHEN, "when"),
     )),
     Sheet("子步骤", "substeps", "steps[].substeps", (
         Column("步骤序号", role=Role.PARENT), Column("子步骤标题", "title"), Column("子步骤说明", "text"), Column("可选子步骤", "optional"),
     )),
+    Sheet("时限情形", "time-variants", "time_limits.variants", (
+        Column(WHEN, "when"), *_duration("承诺时限", "promised"), *_duration("法定时限", "legal"), Column("时限说明", "note"),
+    )),
+    Sheet("特别程序", "special-procedures", "special_procedures", (
+        Column("程序种类", "kind"), Column("程序名称", "name"), *_duration("所需时间", "duration"), Column("计入办结时限", "counted"),
+        Column("申请前完成", "before"), Column("程序说明", "note"), Column(WHEN, "when"),
+    )),
+    Sheet("受理地情形", "where-variants", "channels.window.jurisdiction.variants", (Column(WHEN, "when"), Column("受理地规则", "rule"))),
     Sheet("窗口号", "windows", "channels.window.windows", (Column("大厅 id", role=Role.KEY), Column("窗口号", role=Role.VALUE))),
     Sheet("收费项目", "fees", "fees.items", (
         Column("收费项目名称", "name"), Column("收费标准", "standard"), Column("收费依据", "basis"), Column("可以减免", "reducible"),
+        Column(WHEN, "when"),
+    )),
+    Sheet("结果情形", "result-variants", "result.variants", (
+        Column(WHEN, "when"), Column("结果名称", "name"), Column("结果类型", "type"), Column("送达方式", "delivery"),
+        *_duration("可取时间", "available"),
     )),
     Sheet("咨询方式", "consult", "contacts.consult", (
         Column("方式", "type"), Column("电话、窗口或网址", "value"), Column("时间", "hours"), Column("所在大厅", "hall"),
@@ -191,7 +242,25 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("投诉方式", "complaint", "contacts.complaint", (
         Column("方式", "type"), Column("电话、窗口或网址", "value"), Column("时间", "hours"), Column("所在大厅", "hall"),
     )),
-    Sheet("常见问题", "faq", "faq", (Column("问题", "q"), Column("回答", "a"))),
+    Sheet("常见问题", "faq", "faq", (Column("问题", "q"), Column("回答", "a"), Column(WHEN, "when"))),
+    Sheet("关联事项", "links", "links", (
+        Column("关系", "type"), Column("关联事项 id", "matter"), Column("关系说明", "note"), Column(WHEN, "when"),
+    )),
+    Sheet("问题", "questions", "questions", (
+        Column("问题编号", "id"), Column("问题", "text"), Column("问题说明", "help"), Column("多选", "multiple"), Column("提问条件", "ask_if"),
+    )),
+    Sheet("问题选项", "options", "questions[].options", (
+        Column("问题编号", role=Role.PARENT_ID), Column("选项编号", "id"), Column("选项文字", "label"),
+    )),
+    Sheet("办理情形", "situations", "situations", (
+        Column("情形 id", "id"), Column("情形名称", "name"), Column("回答", "answers"), Column("情形说明", "summary"),
+    )),
+    Sheet("例子", "examples", "examples", (
+        Column("例子名称", "name"), Column("回答", "answers"), Column("应有材料", "expect.materials"),
+        Column("应有条件", "expect.conditions"), Column("可去大厅", "expect.halls"), Column("到哪里办", "expect.where"),
+        Column("承诺时限", "expect.promised"), Column("特别程序", "expect.special"), Column("跑动次数", "expect.visits"),
+        Column("是否收费", "expect.charged"), Column("办理结果", "expect.result"),
+    )),
     Sheet("变更记录", "history", "history", (Column("变更日期", "date"), Column("变更内容", "change"), Column("依据", "ref"))),
 )
 
@@ -213,9 +282,18 @@ def _annotation(path: str) -> object:
     return annotation
 
 
+@cache
+def _default(path: str) -> object:
+    *parents, last = path.split(".")
+    model: type[BaseModel] = item_type(_annotation(".".join(parents))) if parents else Matter  # type: ignore[assignment]
+    return model.model_fields[last.removesuffix("[]")].get_default(call_default_factory=True)
+
+
 def _kind(annotation: object) -> Kind:
     inner = strip_optional(annotation)
-    if typing.get_origin(inner) in (list, dict):
+    if typing.get_origin(inner) is dict:
+        return Kind.ANSWERS  # the one mapping that is a column (窗口号 is a sheet of its own)
+    if typing.get_origin(inner) is list:
         return Kind.LIST
     if inner is bool:
         return Kind.YES_NO
@@ -228,7 +306,7 @@ def _kind(annotation: object) -> Kind:
 
 def uncovered_fields() -> list[str]:
     """Schema fields that no column holds (should be none: such a field would be lost in a round trip)."""
-    covered = {s.full_path(c) for s in SHEETS for c in s.columns if c.role is not Role.ORDINAL and c.role is not Role.PARENT}
+    covered = {s.full_path(c) for s in SHEETS for c in s.columns if not c.role.places}
     covered |= {s.where for s in SHEETS if s.where}
     leaves = [r.path for r in field_rows(Matter) if not is_object(_annotation(r.path))]
     return [p for p in leaves if p not in covered]
@@ -237,30 +315,45 @@ def uncovered_fields() -> list[str]:
 # --- matter -> rows ------------------------------------------------------------------------------------
 
 
-#: A column's cell from where its row is: (parent step number, index or mapping key, item of the sheet).
-CellMaker = Callable[[int | None, int | str, Any], Cell]
+#: Where a nested row's parent is: its number (1-based) and the parent item.
+Parent = tuple[int, dict] | None
+#: A column's cell from where its row is: (parent, index or mapping key, item of the sheet).
+CellMaker = Callable[[Parent, int | str, Any], Cell]
 
 
 def _joined(values: list | None) -> Cell:
     return None if values is None else LIST_SEPARATOR.join(map(str, values))
 
 
-#: Values are as in `model_dump(mode="json")`, so a column's kind says how it converts to a cell: yes/no and
-#: lists do; text, numbers and dates are cells already.
-_CONVERSIONS: dict[Kind, Callable[[Any], Cell]] = {Kind.YES_NO: {True: YES, False: NO}.get, Kind.LIST: _joined}
+def _joined_or_empty(values: list | None) -> Cell:
+    return EMPTY_LIST if values == [] else _joined(values)
+
+
+def answers_cell(answers: dict | None) -> Cell:
+    """{huji: liudong, biangeng: [zhusuo, jianshi]} -> "huji: liudong, biangeng: [zhusuo, jianshi]" (YAML without braces)."""
+    if answers is None:
+        return None
+    return ", ".join(f"{q}: [{', '.join(v)}]" if isinstance(v, list) else f"{q}: {v}" for q, v in answers.items())
+
+
+#: Values are as in `model_dump(mode="json")`, so a column's kind says how it converts to a cell: yes/no, lists
+#: and answers do; text, numbers and dates are cells already.
+_CONVERSIONS: dict[Kind, Callable[[Any], Cell]] = {Kind.YES_NO: {True: YES, False: NO}.get, Kind.LIST: _joined, Kind.ANSWERS: answers_cell}
 
 
 def _cell_maker(sheet: Sheet, column: Column) -> CellMaker:
     if column.role is Role.ORDINAL:
         return lambda parent, key, item: int(key) + 1
     if column.role is Role.PARENT:
-        return lambda parent, key, item: parent
+        return lambda parent, key, item: parent[0] if parent else None
+    if column.role is Role.PARENT_ID:
+        return lambda parent, key, item: parent[1].get("id") if parent else None
     if column.role is Role.KEY:
         return lambda parent, key, item: key
     if column.role is Role.VALUE:
         return lambda parent, key, item: _joined(item)
     read = _reader(_parts(column.field))
-    convert = _CONVERSIONS.get(sheet.kind(column))
+    convert = _joined_or_empty if sheet.nullable_list(column) else _CONVERSIONS.get(sheet.kind(column))
     return read if convert is None else lambda parent, key, item: convert(read(parent, key, item))
 
 
@@ -281,20 +374,22 @@ def _parts(dotted: str) -> tuple[str, ...]:
 
 
 def _dig(value: Any, parts: tuple[str, ...]) -> Any:
-    for part in parts:
+    for i, part in enumerate(parts):
         if value is None:
             return None
+        if isinstance(value, str):  # 未说明 in place of a duration: its value column says so
+            return value if parts[i:] == ("value",) else None
         value = value.get(part)
     return value
 
 
-def items_of(sheet: Sheet, matter: dict) -> Iterator[tuple[int | None, int | str, Any]]:
-    """(parent step number, index or mapping key, item) for each row the sheet has for one matter."""
-    if "[]" in sheet.where:
-        outer, inner = sheet.where.split("[].")
-        for number, parent in enumerate(get_path(matter, outer) or [], start=1):
+def items_of(sheet: Sheet, matter: dict) -> Iterator[tuple[Parent, int | str, Any]]:
+    """(parent, index or mapping key, item) for each row the sheet has for one matter."""
+    if sheet.outer:
+        inner = sheet.where.split("[].")[1]
+        for number, parent in enumerate(get_path(matter, sheet.outer) or [], start=1):
             for index, item in enumerate(get_path(parent, inner) or []):
-                yield number, index, item
+                yield (number, parent), index, item
         return
     found = get_path(matter, sheet.where)
     if isinstance(found, dict):

@@ -119,6 +119,8 @@ CONVENTIONS = (
     "每个事项在“事项”工作表占一行。依据、条件、材料、步骤等列表各占一个工作表：每行第一列写它属于哪个事项（事项 id），行的先后就是列表的顺序。",
     "一个单元格里要写几项时，用“、”或换行分隔，例如：法人、自然人。",
     "“是/否”列填“是”或“否”；不是必填的留空等于“否”。",
+    "“适用回答”“回答”“提问条件”列写问题编号和选项编号，例如 huji: liudong, biangeng: [zhusuo, jianshi]（多选的写在方括号里）；留空表示适用于所有人。",
+    "来源没有写明的份数或法定时限，在份数或时限列写“未说明”。",
     "日期写成 YYYY-MM-DD，例如 2026-01-31。",
     "编码、电话等列要保持“文本”格式（本模板已经设好），否则开头的 0 会丢失；导入时编码列是数字格式的会被退回。",
     "不适用的列留空。“同组必填”的列属于一组可有可无的内容（例如网上办理的几列、步骤的所需时间和单位）：整组留空表示没有；填了组里任何一列，这一列也要填。",
@@ -166,9 +168,16 @@ def _guide_row(sheet: Sheet, column: Column, fields: dict) -> list[str]:
         info = fields[sheet.full_path(column)]
         required, note = _required(sheet, sheet.full_path(column), fields), info.description
     else:
-        required, note = ("" if column.role is Role.KEY or column.role is Role.VALUE else "是"), _ROLE_NOTES[column.role]
-    path = sheet.full_path(column) if column.role is not Role.ORDINAL and column.role is not Role.PARENT else ""
+        required, note = ("" if column.role is Role.KEY or column.role is Role.VALUE else "是"), _role_note(sheet, column)
+    path = "" if column.role.places else sheet.full_path(column)
     return [sheet.name, sheet.slug, column.header, path, form, required, choices, note]
+
+
+def _role_note(sheet: Sheet, column: Column) -> str:
+    if column.role is Role.PARENT_ID:
+        parent = next(s for s in SHEETS if s.where == sheet.outer)
+        return f"这一行属于哪一项（“{parent.name}”工作表里它的编号）"
+    return _ROLE_NOTES[column.role]
 
 
 def _required(sheet: Sheet, path: str, fields: dict) -> str:
