@@ -103,3 +103,9 @@ def test_a_link_names_an_existing_other_matter(content_tree: ContentTree):
     text = content_tree.write(S, small("related: []\n", "related: []\nlinks:\n  - {type: 前置, matter: no-such-matter}\n  - {type: 结果用于, matter: qiye-dangan-chaxun}\n"))
     assert content_tree.problems(S) == [at(text, "no-such-matter") + "找不到事项“no-such-matter”；请写 matters/ 下已有文件的文件名（不含 .yaml）",
                                         at(text, "qiye-dangan-chaxun}") + "links 不能指向事项自己"]
+
+
+def test_a_window_kind_is_not_needed_where_window_numbers_are_listed(content_tree: ContentTree):
+    text = small("    halls: [district-hall]\n", "    halls: [district-hall, archives-hall]\n    windows: {archives-hall: [F01]}\n    window_kind: 综合受理\n")
+    content_tree.write(S, text)
+    assert [p for p in content_tree.problems(S) if "window_kind" in p or "没有窗口" in p] == []

@@ -35,7 +35,7 @@ def windows_exist(p: Parsed) -> Iterator[Problem]:
                     yield doc.problem(("channels", "window", "windows", hall_id, i),
                                       f"{hall[1].name}没有窗口“{no}”；halls/{hall_id}.yaml 里登记的窗口有：{listed}")
         if window.window_kind:
-            halls = [p.halls[h][1] for h in window.halls if h in p.halls]
+            halls = [p.halls[h][1] for h in window.halls if h in p.halls and h not in window.windows]  # listed numbers win
             without = [h.name for h in halls if not any(w.kind is window.window_kind for w in h.windows)]
             if without:
                 yield doc.problem(("channels", "window", "window_kind"),
