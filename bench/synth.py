@@ -182,10 +182,13 @@ def vary_matter(template: dict[str, Any], generation: int, index: int, seed: int
             step["text"] = step["text"] + rng.choice(PHRASES).format(place=place)
         duration = step.get("duration")
         if duration and duration.get("value"):
-            duration["value"] = rng.choice(_DURATION_STEPS.get(duration["unit"], (duration["value"],)))
+            value = rng.choice(_DURATION_STEPS.get(duration["unit"], (duration["value"],)))
+            if duration.get("max"):  # a range keeps its width
+                duration["max"] += value - duration["value"]
+            duration["value"] = value
 
     legal = m["time_limits"]["legal"]
-    if legal["unit"] in ("工作日", "自然日") and legal["value"] > 0:
+    if isinstance(legal, dict) and legal["unit"] in ("工作日", "自然日") and legal["value"] > 0:  # not 未说明
         legal["value"] += rng.choice((0, 0, 0, 5, 10))   # only ever longer: promised ≤ legal still holds
 
     complaint = {c["value"] for c in m["contacts"]["complaint"] if c.get("type") == "电话"}

@@ -19,7 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from .model import Audience, Catalogue, view
-from .model.catalogue import MaterialCounts
+from .situations import Counts
 from .qr.links import make_qr
 from .urls import short_url
 from .qr.sheets import QUIET_ZONE, Symbol, symbol
@@ -82,7 +82,7 @@ class Entry:
 
     matter: Matter
     department: Department
-    counts: MaterialCounts
+    counts: Counts
     windows: list[str]  # window numbers at this hall; empty when the hall takes it through 同区通办
     shared: bool  # handled here because the matter is 全区通办, not at a window of its own
     applies_online: bool

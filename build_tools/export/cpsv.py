@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from ..model import Catalogue
 from ..text import plain
 from ..schema import Department, Matter
-from ..schema.common import Contact, ContactType
+from ..schema.common import UNSTATED, Contact, ContactType
 from ..schema.matter import LegalBasis, Material
 from ..settings import Settings
 from ..urls import url_of
@@ -128,9 +128,11 @@ def _service(catalogue: Catalogue, settings: Settings, dataset: str, m: Matter) 
 
 
 def _legal(page: str, number: int, b: LegalBasis) -> dict:
-    where = f"（{b.doc_no}）{b.article}" if b.doc_no else b.article
-    return {"@id": f"{page}#basis-{number}", "@type": "LegalResource", "name": b.title,
-            "description": f"{where}：{b.excerpt}" if b.excerpt else where}
+    """A basis may give only its 文号 (no title) and no article."""
+    where = "".join(filter(None, (f"（{b.doc_no}）" if b.title and b.doc_no else None, b.article)))
+    node = {"@id": f"{page}#basis-{number}", "@type": "LegalResource", "name": b.title or b.doc_no}
+    description = "：".join(filter(None, (where, b.excerpt)))
+    return {**node, "description": description} if description else node
 
 
 def _contact(c: Contact) -> dict:
@@ -141,8 +143,14 @@ def _contact(c: Contact) -> dict:
     return {"@type": "ContactPoint", "description": f"窗口：{c.value}"}
 
 
+def _copies(x: Material) -> str:
+    if UNSTATED in (x.originals, x.copies):
+        return "份数以窗口告知为准"
+    return f"原件 {x.originals} 份，复印件 {x.copies} 份"
+
+
 def _evidence(page: str, x: Material) -> dict:
-    parts = [str(x.necessity), f"原件 {x.originals} 份，复印件 {x.copies} 份" if not x.exempt else "免提交（数据共享获取）", f"来源：{x.source}"]
+    parts = [str(x.necessity), _copies(x) if not x.exempt else "免提交（数据共享获取）", f"来源：{x.source}"]
     if x.condition:
         parts.append(f"需要的情形：{x.condition}")
     if x.notes:

@@ -12,17 +12,8 @@ from ..schema.matter import MatterLink, Necessity, Scope, State
 from ..schema.place import HallType
 from ..load.gitdates import FileDates
 from ..load.registry import Entry
+from .. import situations
 from ..validate import Parsed
-
-
-@dataclass(frozen=True)
-class MaterialCounts:
-    """What the answer box says under 带什么."""
-
-    items: int
-    originals: int
-    copies: int
-    exempt: int
 
 
 @dataclass(eq=False)  # compared and hashed by identity: caches are kept per catalogue, and field equality was quadratic
@@ -111,14 +102,9 @@ class Catalogue:
         return not (m.status.state in (State.MERGED, State.DELEGATED) and self.final_successor(m))
 
     @staticmethod
-    def material_counts(m: Matter) -> MaterialCounts:
-        brought = [x for x in m.materials if not x.exempt and x.necessity is not Necessity.CONDITIONAL]
-        return MaterialCounts(
-            items=len(brought),
-            originals=sum(x.originals for x in brought),
-            copies=sum(x.copies for x in brought),
-            exempt=sum(1 for x in m.materials if x.exempt),
-        )
+    def material_counts(m: Matter) -> situations.Counts:
+        """What everyone must bring (the 全部情形 view): a 按情形 material counts as conditional."""
+        return situations.counts(situations.everything(m), decided=False)
 
     # --- indexes ---------------------------------------------------------------------------
     def live_matters(self) -> list[Matter]:

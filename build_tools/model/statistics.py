@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..schema import Hall, Matter
+from ..schema.common import Duration
 from ..schema.matter import Audience, HandlingType, MatterType, OnlineDepth, Scope, State
 from ..urls import url_of
 from .catalogue import Catalogue
@@ -140,9 +141,10 @@ def compute(cat: Catalogue, today: dt.date) -> Statistics:
     listed = sum(len(m.materials) for m in live)
     brought = sum(cat.material_counts(m).items for m in live)
     exempt = sum(cat.material_counts(m).exempt for m in live)
-    legal = sum(m.time_limits.legal.natural_days() for m in live)
-    promised = sum(m.time_limits.promised.natural_days() for m in live)
-    ratios = [1 - m.time_limits.promised.natural_days() / m.time_limits.legal.natural_days() for m in live if m.time_limits.legal.natural_days() > 0]
+    timed = _with_legal_limit(live)
+    legal = sum(legal.natural_days() for _, legal in timed)
+    promised = sum(m.time_limits.promised.natural_days() for m, _ in timed)
+    ratios = [1 - m.time_limits.promised.natural_days() / legal.natural_days() for m, legal in timed if legal.natural_days() > 0]
 
     def percent(key: str, label: str, value: float, detail: str) -> Figure:
         return Figure(key, label, value, f"{value:.0%}", detail)
@@ -182,11 +184,16 @@ def _hall_row(cat: Catalogue, hall: Hall) -> HallRow:
     return HallRow(hall.name, url_of("hall", hall.id), own, len(matters) - own)
 
 
+def _with_legal_limit(live: list[Matter]) -> list[tuple[Matter, Duration]]:
+    """Matters whose legal time limit is stated: one the source does not give (未说明) compresses nothing."""
+    return [(m, m.time_limits.legal) for m in live if isinstance(m.time_limits.legal, Duration)]
+
+
 def _compression_buckets(live: list[Matter]) -> list[tuple[str, int, str | None]]:
     buckets = {"当场办结（压缩 100%）": 0, "压缩 75% 以上": 0, "压缩 50%–75%": 0, "压缩 25%–50%": 0, "压缩不到 25%": 0, "没有压缩": 0}
     labels = list(buckets)
-    for m in live:
-        legal = m.time_limits.legal.natural_days()
+    for m, limit in _with_legal_limit(live):
+        legal = limit.natural_days()
         if legal <= 0:
             continue
         saved = 1 - m.time_limits.promised.natural_days() / legal

@@ -287,7 +287,7 @@ def _document(cat: Catalogue, settings: Settings, analyzer: Analyzer, m: Matter)
         "staff": terms(*_internal_text(m), *(s.title for s in cat.sops_for(m))),
     }
     content = terms(*steps, *faq, m.review_standard, m.result.name, m.matter_type.value,
-                    *(f"{b.title} {b.article}" for b in m.legal_basis), m.hours or "", m.place_note or "")
+                    *(" ".join(filter(None, (b.title, b.doc_no, b.article))) for b in m.legal_basis), m.hours or "", m.place_note or "")
     return {
         "id": m.id,
         "code": f"{code} {m.codes.implementation} {m.codes.catalog}",
