@@ -138,3 +138,15 @@ def test_notice_on_a_phone_fits_and_axe_finds_nothing_serious(browser, server): 
     assert not blocking, describe(blocking)
     page.locator(".bk-notice").screenshot(path=ARTIFACTS / "notice-phone.png")
     page.close()
+
+
+def test_a_situation_ticks_exactly_its_materials(browser, server):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "matters/qiye-biangeng-dengji/")
+    page.select_option(".bk-notice__situation", "jianzi")
+    ticked = page.eval_on_selector_all(".bk-notice__item input:checked", "bs => bs.map(b => b.value)")
+    assert ticked == ["m1", "m2", "m3", "m8", "m9"]  # 减资: the build's case, exempt materials aside
+    assert page.inner_text(".bk-notice__count") == "已勾选 5 项，只打印勾选的项目"
+    page.select_option(".bk-notice__situation", "jianshi")
+    assert page.eval_on_selector_all(".bk-notice__item input:checked", "bs => bs.map(b => b.value)") == ["m1", "m2", "m6"]
+    page.close()

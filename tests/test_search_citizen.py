@@ -241,3 +241,18 @@ def test_query_in_the_address_traditional_characters_and_filters(browser, server
     assert hits and set(hits) <= {"wanshui-zhengming", "fapiao-daikai", "geren-suodeshui-huisuan"}
     assert "department=" in page.url
     page.close()
+
+
+@pytest.mark.browser
+def test_a_named_situation_is_found_and_opens_the_page_at_that_case(browser, server):
+    base, _ = server
+    page = browser.new_page()
+    page.goto(base + "search/")
+    _search(page, "变更法人")
+    links = page.eval_on_selector_all("#bk-results li a", "els => els.slice(0, 5).map(e => [e.textContent, e.getAttribute('href')])")
+    situation = next((href for title, href in links if title == "企业变更登记：变更法定代表人"), None)
+    assert situation and situation.endswith("/matters/qiye-biangeng-dengji/?s=fading"), links
+    page.click(f"#bk-results a[href='{situation}']")
+    page.wait_for_selector("#bk-case-form:not([hidden])")
+    assert page.is_checked("input[name=biangeng][value=fading]")
+    page.close()

@@ -239,6 +239,35 @@ def test_api_matter_detail_has_the_materials_list(server):
     assert _get(f"{server}/nope")[0] == 404
 
 
+def test_a_query_about_one_situation_names_it_and_the_detail_lists_its_materials(server):
+    status, body = _get(f"{server}/api/search?q={_q('变更法人')}&limit=3")
+    top = body["results"][0]
+    assert status == 200 and top["id"] == "qiye-biangeng-dengji"
+    assert top["situation"]["id"] == "fading" and top["situation"]["url"].endswith("/matters/qiye-biangeng-dengji/?s=fading")
+    _, detail = _get(f"{server}/api/matters/qiye-biangeng-dengji")
+    cases = {c["id"]: c for c in detail["situations"]}
+    assert cases["jianshi"]["materials"] == ["m1", "m2", "m6"] and "match" not in cases["jianshi"]
+    assert _get(f"{server}/api/search?q={_q('低保')}")[1]["results"][0]["situation"] is None
+
+
+@pytest.mark.browser
+def test_console_starts_the_notice_from_the_situation_searched_for(server):
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(server + "/")
+        page.fill("#q", "只变更监事")
+        page.press("#q", "Enter")
+        page.wait_for_selector("#situation")
+        assert page.input_value("#situation") == "jianshi"
+        rows = page.eval_on_selector_all("#detail tbody tr", "rs => rs.filter(r => !r.hidden).map(r => r.dataset.material)")
+        assert rows == ["m1", "m2", "m6"]
+        page.select_option("#situation", "")
+        assert len(page.eval_on_selector_all("#detail tbody tr", "rs => rs.filter(r => !r.hidden)")) == 11
+        browser.close()
+
+
 def test_console_page_is_served_with_a_strict_policy(server):
     status, body = _get(f"{server}/")
     assert status == 200 and "一次性告知" in body and 'id="q"' in body

@@ -45,7 +45,7 @@ def lexicon(rules: Rules, chars: set[str], words: set[str], docs: list[Document]
     the pages contain (a Bloom filter), synonym groups and best bets; and where compact.py put the index."""
     used = chars | {c for g in rules.synonyms for w in g for c in w}
     t2s = "".join(t + s for t, s in sorted(t2s_chars().items()) if s in used and len(t) == 1)
-    by_id = {d.matter: d for d in docs if d.matter}
+    by_id = {d.matter: d for d in docs if d.matter and not d.situation}
     bets = {phrase: [{"url": by_id[i].url, "title": by_id[i].title} for i in ids if i in by_id]
             for phrase, ids in rules.best_bets.items()}
     return {"t2s": t2s, "stop": sorted(rules.stopwords), "words": bloom(words), "synonyms": [sorted(g) for g in rules.synonyms],

@@ -1,6 +1,7 @@
 """What citizen search indexes, taken from the model: one document per page a citizen can land on.
 
-The documents are live matters (those with a 办事攻略 page), scenario guides, halls, departments and public SOPs;
+The documents are live matters (those with a 办事攻略 page) and each of their named situations (办理情形: "变更法人"
+finds 企业变更登记 opened at that case), scenario guides, halls, departments and public SOPs;
 tombstones and lists are not indexed, so a cancelled matter never shows up as a result. Each document is a list of
 (text, weight) fields — the text a citizen finds the page by, not everything on it: a matter's name, other names
 and their synonyms, summary, conditions, materials, steps and FAQ questions; not addresses, hours, codes, fees or
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import situations
 from ..model import Catalogue
 from ..text import plain
 from ..urls import url_of
@@ -32,12 +34,16 @@ class Document:
     filters: tuple[tuple[str, str], ...] = ()  # (filter, value): department, hall, audience
     department: str | None = None
     matter: str | None = None                # a matter's id (best bets name matters)
+    situation: str | None = None             # a named situation of that matter (its page opened at that case)
 
 
 def documents(cat: Catalogue, rules: Rules) -> list[Document]:
     """Every indexed page of `cat`, in a stable order (matters by id, then guides, halls, departments, SOPs)."""
     synonyms = Synonyms(rules)
-    out = [_matter(cat, m, synonyms) for m in sorted(cat.matters.values(), key=lambda m: m.id) if cat.has_guide_page(m)]
+    out = []
+    for m in sorted(cat.matters.values(), key=lambda m: m.id):
+        if cat.has_guide_page(m):
+            out += [_matter(cat, m, synonyms), *(_situation(cat, m, s, synonyms) for s in m.situations)]
     out += [_guide(g) for _, g in sorted(cat.guides.items())]
     out += [Document("/" + url_of("hall", h.id), h.name, h.address, ((h.name, TITLE), (h.address, BODY), (h.transport, BODY)))
             for _, h in sorted(cat.halls.items())]
@@ -59,6 +65,19 @@ def _matter(cat: Catalogue, m, synonyms: Synonyms) -> Document:
     fields += [(g.title, BODY) for g in cat.guides_for(m)]
     filters = [("department", dept.name), *(("hall", h.name) for h in cat.halls_of(m)), *(("audience", a) for a in m.audience)]
     return Document("/" + url_of("matter", m.id), m.name, plain(m.summary), tuple(fields), tuple(filters), dept.name, m.id)
+
+
+def _situation(cat: Catalogue, m, s, synonyms: Synonyms) -> Document:
+    """A named case: found by its own name (and the words it is also known by), with the matter's name as context;
+    its snippet lists what that case must bring, as the page shows it."""
+    case = situations.case_of(m, situations.situation_answers(s))
+    bring = "、".join(x.name for x in case.materials if not x.exempt)
+    fields = ((s.name, TITLE), *((w, TERMS) for w in synonyms.expansions([s.name])), (m.name, BODY), (plain(s.summary or ""), BODY),
+              (situations.describe(m, situations.situation_answers(s)), BODY))
+    dept = cat.department_of(m)
+    return Document("/" + url_of("matter", m.id) + f"?s={s.id}", f"{m.name}：{s.name}", s.summary or f"要带：{bring}", fields,
+                    (("department", dept.name), *(("hall", h.name) for h in cat.halls_of(m)), *(("audience", a) for a in m.audience)),
+                    dept.name, m.id, s.id)
 
 
 def _guide(g) -> Document:

@@ -40,7 +40,9 @@ from ..model import Audience, Catalogue, view
 from ..model.audience import is_internal
 from ..model import load_catalogue
 from ..schema import CONTENT_TYPES
+from .. import situations
 from ..schema.matter import Matter, State
+from ..schema.situations import Situation
 from ..settings import Settings, load_settings
 from ..urls import short_url, url_of
 from .analyzer import SYNONYMS_FILE, Analyzer, Corrector, Word, fold, fold_chars, load_rules, name_parts
@@ -131,6 +133,7 @@ class Hit:
     snippet: str
     highlights: list[tuple[int, int]]  # [start, end) offsets into snippet
     best_bet: bool = False
+    situation: dict[str, str] | None = None  # the named case the query is about ("变更法人": 变更法定代表人)
 
 
 @dataclass(frozen=True)
@@ -268,10 +271,11 @@ def _document(cat: Catalogue, settings: Settings, analyzer: Analyzer, m: Matter)
         "handling_type": m.handling_type.value, "promised": str(m.time_limits.promised),
         "fees": "不收费" if not m.fees.charged else "；".join(f"{f.name}：{f.standard}" for f in m.fees.items),
         "visits": m.visits.count,
-        "materials": [{"name": x.name, "necessity": x.necessity.value, "condition": x.condition, "originals": x.originals,
+        "materials": [{"id": x.id, "name": x.name, "necessity": x.necessity.value, "condition": x.condition, "originals": x.originals,
                        "copies": x.copies, "form": [f.value for f in x.form], "source": x.source, "exempt": x.exempt,
                        "notes": x.notes} for x in m.materials],
         "conditions": [c.text for c in m.conditions],
+        "situations": [_situation(settings, analyzer, m, s) for s in m.situations],
         "consult": [f"{c.type.value} {c.value}" for c in m.contacts.consult],
         "internal": list(_internal_text(m)),
     }
@@ -292,7 +296,7 @@ def _document(cat: Catalogue, settings: Settings, analyzer: Analyzer, m: Matter)
         "id": m.id,
         "code": f"{code} {m.codes.implementation} {m.codes.catalog}",
         "title": terms(m.name),
-        "aliases": terms(names, *analyzer.expansions(f"{m.name} {names}")),
+        "aliases": terms(names, *analyzer.expansions(f"{m.name} {names}"), *(s.name for s in m.situations)),
         "summary": terms(m.summary),
         **sections,
         "body": " ".join([*sections.values(), content]),
@@ -302,6 +306,15 @@ def _document(cat: Catalogue, settings: Settings, analyzer: Analyzer, m: Matter)
         "doc": detail,
         "_boost": 1.0 if m.status.state in _LIVE else 0.5,
     }
+
+
+def _situation(settings: Settings, analyzer: Analyzer, m: Matter, s: Situation) -> dict[str, Any]:
+    """A named case as the console shows it: its page address and the materials it needs (the build's own case),
+    and the folded words a query is matched against to say which case a hit is about."""
+    case = situations.case_of(m, situations.situation_answers(s))
+    words = " ".join([s.name, s.summary or "", situations.describe(m, situations.situation_answers(s)), *analyzer.expansions(s.name)])
+    return {"id": s.id, "name": s.name, "url": settings.site_url + url_of("matter", m.id) + f"?s={s.id}",
+            "materials": [x.id for x in case.materials], "match": fold_chars(words)}
 
 
 # --- querying ------------------------------------------------------------------------------------------------------
@@ -561,13 +574,22 @@ class _Version:
             fields = s.document(id=matter_id)
         if fields is None:
             return None
-        return {k: v for k, v in fields["doc"].items() if k != "snippet_sources"}
+        doc = {k: v for k, v in fields["doc"].items() if k != "snippet_sources"}
+        return {**doc, "situations": [{k: v for k, v in s.items() if k != "match"} for s in doc["situations"]]}
 
     def _hit(self, doc: dict[str, Any], score: float, best_bet: bool, terms: frozenset[str]) -> Hit:
         snippet, highlights = _snippet(doc["snippet_sources"], terms)
         return Hit(id=doc["id"], title=doc["title"], code=doc["code"], url=doc["url"], short_url=doc["short_url"],
                    department=doc["department"], halls=doc["halls"], state=doc["state"], score=round(score, 4),
-                   snippet=snippet, highlights=highlights, best_bet=best_bet)
+                   snippet=snippet, highlights=highlights, best_bet=best_bet, situation=_about(doc["situations"], terms))
+
+
+def _about(cases: list[dict[str, Any]], terms: frozenset[str]) -> dict[str, str] | None:
+    """The situation whose words hold the most distinct query terms (two characters or more), if any does."""
+    wanted = sorted((t for t in terms if len(t) >= 2), key=len, reverse=True)
+    scored = [(len({c["match"][a:b] for a, b in _find(c["match"], wanted)}), -i, c) for i, c in enumerate(cases)]
+    best = max(scored, default=None, key=lambda x: x[:2])
+    return {"id": best[2]["id"], "name": best[2]["name"], "url": best[2]["url"]} if best and best[0] else None
 
 
 def _snippet(sources: list[tuple[str, str | None]], terms: frozenset[str]) -> tuple[str, list[tuple[int, int]]]:

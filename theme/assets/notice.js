@@ -41,6 +41,14 @@
       });
       showHall();
     }
+    var situation = notice.querySelector(".bk-notice__situation");
+    if (situation) situation.addEventListener("change", function () {
+      /* A situation's materials, as the build computed its case (data-materials): ticked, everything else not. */
+      var option = situation.options[situation.selectedIndex];
+      var wanted = (option.getAttribute("data-materials") || "").split(" ");
+      boxes.forEach(function (box) { box.checked = situation.value !== "" && wanted.indexOf(box.value) >= 0; });
+      update();
+    });
     extraInput.addEventListener("input", function () {
       extra.textContent = "补充说明：" + extraInput.value.trim();
       extra.hidden = !extraInput.value.trim();

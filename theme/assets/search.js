@@ -258,7 +258,7 @@
     })).then(function (docs) {
       if (mine !== generation) return;
       docs.forEach(function (d) {
-        var url = absolute(form.dataset.root + d.u.replace(/^\//, "")).pathname;
+        var found = absolute(form.dataset.root + d.u.replace(/^\//, "")), url = found.pathname + found.search;  /* ?s= opens a situation */
         if (shownUrls[url]) return;
         shownUrls[url] = true;
         list.appendChild(item(url, d.t, d.s, d.d));
