@@ -19,6 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from .model import Audience, Catalogue, view
+from . import situations
 from .situations import Counts
 from .qr.links import make_qr
 from .urls import short_url
@@ -89,6 +90,11 @@ class Entry:
     full_online: bool
     numbers: list[str]  # step numbers, GOV.UK style (和/或 instead of a number)
     qr: Qr
+    cases: list[tuple[str, list[int]]]  # each named situation and the numbers of the materials it brings
+
+    @property
+    def brought(self) -> list:
+        return [x for x in self.matter.materials if not x.exempt]
 
     @property
     def anchor(self) -> str:
@@ -191,7 +197,18 @@ def _entry(cat: Catalogue, settings: Settings, hall: Hall, m: Matter, fmt: Forma
     own = bool(window and hall.id in window.halls)
     answer = answer_box(cat, m)
     return Entry(m, cat.department_of(m), cat.material_counts(m), list(window.windows.get(hall.id, [])) if window and own else [],
-                 not own, answer["applies_online"], answer["full_online"], step_numbers(m.steps), _qr(short_url(settings, cat.code_of("matter", m.id)), fmt))
+                 not own, answer["applies_online"], answer["full_online"], step_numbers(m.steps), _qr(short_url(settings, cat.code_of("matter", m.id)), fmt),
+                 _cases(m))
+
+
+def _cases(m: Matter) -> list[tuple[str, list[int]]]:
+    """A situation × material table in the space of a pocket page: per situation, the numbers of its materials."""
+    brought = [x.id for x in m.materials if not x.exempt]
+    out = []
+    for s in m.situations:
+        needed = {x.id for x in situations.case_of(m, situations.situation_answers(s)).materials}
+        out.append((s.name, [i for i, x in enumerate(brought, start=1) if x in needed]))
+    return out
 
 
 def _qr(url: str, fmt: Format) -> Qr:

@@ -118,11 +118,12 @@ def test_contents_and_index_give_the_page_each_matter_starts_on(catalogue, a5):
 
 
 def test_each_matter_takes_one_or_two_pages(catalogue, a5, a6):
+    """Two at most; three for a matter split into situations (its situation table and two journeys)."""
     for pdf, hall in ((a5, HALL), (a6, SMALL_HALL)):
-        starts = sorted(pdf.first_page(catalogue.code_of("matter", m.id)) for m in catalogue.matters_at(catalogue.halls[hall]))
+        starts = sorted((pdf.first_page(catalogue.code_of("matter", m.id)), m) for m in catalogue.matters_at(catalogue.halls[hall]))
         index = next(i + 1 for i, p in enumerate(pdf.pages) if "按拼音排序" in p)
-        lengths = [b - a for a, b in zip(starts, starts[1:] + [index])]
-        assert max(lengths) <= 2, lengths
+        lengths = [(b - a, m) for (a, m), b in zip(starts, [s for s, _ in starts[1:]] + [index])]
+        assert [(n, m.id) for n, m in lengths if n > (3 if m.situations else 2)] == []
 
 
 def test_pages_are_numbered_except_the_covers(a5):
@@ -203,3 +204,13 @@ def test_release_build_publishes_a_booklet_for_every_hall_page_that_links_one(tm
             assert (site / "booklets" / f"{hall.id}.pdf").read_bytes().startswith(b"%PDF-")
             linked += 1
     assert linked and len(list((site / "booklets").glob("*.pdf"))) == linked
+
+
+def test_a_matter_with_situations_prints_which_materials_each_situation_brings(catalogue, a5):
+    m = catalogue.matters["qiye-biangeng-dengji"]
+    start = a5.first_page(catalogue.code_of("matter", m.id))
+    text = a5.flat[start - 1] + a5.flat[start]
+    assert "各情形要带的材料（材料序号）：" in text and "按情形不同，3–5份材料" in text
+    brought = [x.id for x in m.materials if not x.exempt]
+    supervisor = "、".join(str(brought.index(i) + 1) for i in ("m1", "m2", "m6"))
+    assert f"只变更监事{supervisor}；" in text and "减少注册资本1、2、3、8、9；" in text

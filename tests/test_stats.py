@@ -151,3 +151,14 @@ def test_statistics_page_is_in_the_navigation():
     flat = [v for item in nav for v in (item.values() if isinstance(item, dict) else [item])]
     entries = [e for v in flat for e in (v if isinstance(v, list) else [{"": v}]) for e in e.values()]
     assert "stats/index.md" in entries
+
+
+def test_matters_split_by_situation_with_their_fewest_median_and_most_materials(stats):
+    by_id = {r.matter.id: r for r in stats.situations}
+    change = by_id["qiye-biangeng-dengji"]
+    # counted by hand from matters/qiye-biangeng-dengji.yaml: 只变更监事 brings m1, m2, m6; 自然人股东转让股权 m1, m2, m3, m7, m8
+    assert (change.situations, change.combinations, change.fewest, change.most) == (9, 383, 3, 5)
+    assert change.fewest <= change.median <= change.most
+    assert figure(stats, "situations") == pytest.approx(len(by_id) / stats.total) and len(by_id) >= 2
+    rows_ = list(csv.reader(io.StringIO(statistics_csv(stats).decode("utf-8-sig"))))
+    assert ["分情形：回答组合数", "企业变更登记", "383", ""] in rows_

@@ -8,6 +8,7 @@ the same numbers for spreadsheets, so chart, table and download cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
@@ -16,6 +17,7 @@ from ..schema import Hall, Matter
 from ..schema.common import Duration
 from ..schema.matter import Audience, HandlingType, MatterType, OnlineDepth, Scope, State
 from ..urls import url_of
+from .. import situations
 from .catalogue import Catalogue
 
 @dataclass(frozen=True)
@@ -78,6 +80,20 @@ class Stale:
 
 
 @dataclass(frozen=True)
+class SituationRow:
+    """A matter split by 办理情形: how many named situations, how many answer combinations the build checks, and
+    how many materials (to bring, exempt ones aside) a situation needs at the fewest, the median and the most."""
+
+    matter: Matter
+    url: str
+    situations: int
+    combinations: int
+    fewest: int
+    median: float
+    most: int
+
+
+@dataclass(frozen=True)
 class Statistics:
     as_of: dt.date
     total: int
@@ -87,6 +103,7 @@ class Statistics:
     gaps: list[Gap]
     stale: list[Stale]
     matter_urls: dict[str, str]
+    situations: list[SituationRow]
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -170,8 +187,17 @@ def compute(cat: Catalogue, today: dt.date) -> Statistics:
         share("online_apply", "可以网上申请", online_apply, "{part} / {n} 个事项网上可以受理或办理"),
         share("tongban", "同区通办覆盖", tongban, "{part} / {n} 个事项全区通办，在区内任一街道大厅都能提交" + (f"；另有 {wider} 个全市或全国通办" if wider else "")),
     ]
+    split = [_situation_row(m) for m in live if m.situations]
+    figures.append(share("situations", "分情形的事项", len(split), "{part} / {n} 个事项按办理情形列出各自的材料" +
+                         (f"，共 {sum(r.situations for r in split)} 个情形" if split else "")))
     return Statistics(today, n, figures, tables, hall_rows, gaps, _stale(cat, live, today),
-                      {m.id: url_of("matter", m.id) for m in live})
+                      {m.id: url_of("matter", m.id) for m in live}, split)
+
+
+def _situation_row(m: Matter) -> SituationRow:
+    needs = sorted(situations.counts(situations.case_of(m, situations.situation_answers(s)), decided=True).items for s in m.situations)
+    return SituationRow(m, url_of("matter", m.id), len(m.situations), sum(1 for _ in situations.combinations(m)), needs[0],
+                        statistics.median(needs), needs[-1])
 
 
 def _ratio(part: float, whole: float) -> float:

@@ -24,6 +24,12 @@ def statistics_csv(stats: Statistics) -> bytes:
     for h in stats.halls:
         out.writerow(["大厅：本厅窗口", h.label, h.own, ""])
         out.writerow(["大厅：同区通办", h.label, h.shared, ""])
+    for r in stats.situations:
+        out.writerow(["分情形：情形数", r.matter.name, r.situations, ""])
+        out.writerow(["分情形：回答组合数", r.matter.name, r.combinations, ""])
+        out.writerow(["分情形：最少材料", r.matter.name, r.fewest, ""])
+        out.writerow(["分情形：材料中位数", r.matter.name, r.median, ""])
+        out.writerow(["分情形：最多材料", r.matter.name, r.most, ""])
     for s in stats.stale:
         out.writerow(["超过 12 个月未核对", s.matter.name, s.last_verified.isoformat(), ""])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
