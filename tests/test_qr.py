@@ -226,3 +226,25 @@ def test_printed_sheet_decodes_in_a_real_renderer(tmp_path):
         browser.close()
     found = {r.text for r in zxingcpp.read_barcodes(Image.open(tmp_path / "sheet.png"))}
     assert found == expected
+
+
+def _nginx_target(nginx: str, uri: str) -> str | None:
+    """What nginx's map gives `uri`: the first regex that matches, in file order (map's rule for regexes)."""
+    for pattern, target in re.findall(r'^\s+~\*(\S+) "([^"]*)";$', nginx, re.M):
+        if re.search(pattern, uri, re.I):
+            return target
+    return None
+
+
+def test_a_situation_has_a_short_link_that_opens_its_case(site):
+    stub = site / "Q" / "M0021" / "S-JIANSHI" / "index.html"
+    text = stub.read_text(encoding="utf-8")
+    assert "企业变更登记：只变更监事" in text and 'url=../../../matters/qiye-biangeng-dengji/?s=jianshi"' in text
+    assert (site / "matters" / "qiye-biangeng-dengji" / "index.html").is_file()
+    nginx = (site / "short-links.nginx.conf").read_text(encoding="utf-8")
+    assert _nginx_target(nginx, "/Q/M0021/S-JIANSHI") == "matters/qiye-biangeng-dengji/?s=jianshi"
+    assert _nginx_target(nginx, "/q/m0021/s-jianshi/w12/") == "matters/qiye-biangeng-dengji/?s=jianshi"  # a placement suffix too
+    assert _nginx_target(nginx, "/Q/M0021") == "matters/qiye-biangeng-dengji/"
+    assert _nginx_target(nginx, "/Q/M0021/S-NO-LONGER-LISTED") == "matters/qiye-biangeng-dengji/", "a printed code never breaks"
+    apache = (site / "short-links.apache.conf").read_text(encoding="utf-8")
+    assert apache.index("^q/M0021/S-JIANSHI(") < apache.index("^q/M0021/s-[a-z0-9-]+(")

@@ -14,7 +14,7 @@ from jinja2 import Environment
 from ..model import Catalogue
 from ..settings import Settings
 from ..urls import short_url
-from .links import ShortLink, all_links, line_path, make_qr, png
+from .links import ShortLink, all_links, line_path, make_qr, png, situation_links
 
 
 @dataclass(frozen=True)
@@ -42,16 +42,20 @@ def _drawn(url: str, download_path: str) -> PageQR:
 
 def link_files(catalogue: Catalogue, settings: Settings, env: Environment) -> dict[str, bytes]:
     """Redirect stub per code and the nginx/Apache rules: cheap, and they need the catalogue."""
-    links = all_links(catalogue)
+    links = all_links(catalogue) + situation_links(catalogue)  # M0021/S-JIANSHI opens one case
     stub = env.get_template("redirect.html.j2")
-    files = {f"Q/{link.code}/index.html": stub.render(link=link, settings=settings, root="../../", title=_title(catalogue, link)).encode()
-             for link in links}
+    files = {f"Q/{link.code}/index.html": stub.render(link=link, settings=settings, root="../" * (link.code.count("/") + 2),
+                                                      title=_title(catalogue, link)).encode() for link in links}
     for name in ("short-links.nginx.conf", "short-links.apache.conf"):
         files[name] = env.get_template(f"{name}.j2").render(links=links, settings=settings).encode()
     return files
 
 
 def _title(catalogue: Catalogue, link: ShortLink) -> str:
+    if link.kind == "situation":
+        matter, situation = link.id.split("/")
+        m = catalogue.matters[matter]
+        return f"{m.name}：{next(s.name for s in m.situations if s.id == situation)}"
     table = {"matter": catalogue.matters, "sop": catalogue.sops, "guide": catalogue.guides, "hall": catalogue.halls}[link.kind]
     obj = table[link.id]
     return getattr(obj, "name", None) or getattr(obj, "title")

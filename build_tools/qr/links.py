@@ -46,6 +46,25 @@ def all_links(catalogue: Catalogue) -> list[ShortLink]:
     return [resolve(catalogue, e) for e in catalogue.codes.values() if _present(catalogue, e)]
 
 
+def situation_code(code: str, situation: str) -> str:
+    """The short path of a matter's named situation: M0021/S-JIANSHI (uppercase, as printed)."""
+    return f"{code}/S-{situation.upper()}"
+
+
+def situation_links(catalogue: Catalogue) -> list[ShortLink]:
+    """A link per named situation of a matter with a code: its page opened at that case. A matter merged into
+    another leads to its successor, where the situation may not exist: there the page itself is the answer."""
+    out = []
+    for e in catalogue.codes.values():
+        if e.kind != "matter" or e.id not in catalogue.matters:
+            continue
+        base = resolve(catalogue, e)
+        for s in catalogue.matters[e.id].situations:
+            target = base.target if base.notice else base.target + f"?s={s.id}"
+            out.append(ShortLink(situation_code(e.code, s.id), "situation", f"{e.id}/{s.id}", target, base.notice))
+    return out
+
+
 def _present(catalogue: Catalogue, e: Entry) -> bool:
     table = {"matter": catalogue.matters, "sop": catalogue.sops, "guide": catalogue.guides, "hall": catalogue.halls}[e.kind]
     return e.id in table

@@ -23,7 +23,8 @@ from ..schema.sop import Category, Phase
 from ..schema.reference import all_field_tables
 from ..settings import Settings
 from ..qr.files import page_qr
-from ..urls import INSPECTION_CSV, STATISTICS_CSV, source_of, url_of
+from ..qr.links import situation_code
+from ..urls import INSPECTION_CSV, STATISTICS_CSV, short_url, source_of, url_of
 from .. import situations
 from .cases import box_of, case_view, steps_by_channel
 from .feed import feed_entries
@@ -138,6 +139,7 @@ def matter_page(site: Site, m: Matter) -> Page:
         "predecessors": cat.predecessors(m),
         "source": cat.sources.get(("matter", m.id)),
         "qr": qr,
+        "situation_urls": [(s, short_url(site.settings, situation_code(cat.code_of("matter", m.id), s.id))) for s in m.situations],
         "dates": cat.dates_of("matter", m.id),
     })
 
