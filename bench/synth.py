@@ -182,10 +182,13 @@ def vary_matter(template: dict[str, Any], generation: int, index: int, seed: int
             step["text"] = step["text"] + rng.choice(PHRASES).format(place=place)
         duration = step.get("duration")
         if duration and duration.get("value"):
+            span = duration["max"] - duration["value"] if duration.get("max") else None
             duration["value"] = rng.choice(_DURATION_STEPS.get(duration["unit"], (duration["value"],)))
+            if span is not None:  # a range (30–60 分钟) keeps its width, so max stays above value
+                duration["max"] = duration["value"] + span
 
     legal = m["time_limits"]["legal"]
-    if legal["unit"] in ("工作日", "自然日") and legal["value"] > 0:
+    if isinstance(legal, dict) and legal["unit"] in ("工作日", "自然日") and legal["value"] > 0:  # not 未说明
         legal["value"] += rng.choice((0, 0, 0, 5, 10))   # only ever longer: promised ≤ legal still holds
 
     complaint = {c["value"] for c in m["contacts"]["complaint"] if c.get("type") == "电话"}

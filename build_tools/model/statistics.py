@@ -140,9 +140,10 @@ def compute(cat: Catalogue, today: dt.date) -> Statistics:
     listed = sum(len(m.materials) for m in live)
     brought = sum(cat.material_counts(m).items for m in live)
     exempt = sum(cat.material_counts(m).exempt for m in live)
-    legal = sum(m.time_limits.legal.natural_days() for m in live)
-    promised = sum(m.time_limits.promised.natural_days() for m in live)
-    ratios = [1 - m.time_limits.promised.natural_days() / m.time_limits.legal.natural_days() for m in live if m.time_limits.legal.natural_days() > 0]
+    timed = _with_legal_limit(live)
+    legal = sum(m.time_limits.legal.natural_days() for m in timed)
+    promised = sum(m.time_limits.promised.natural_days() for m in timed)
+    ratios = [1 - m.time_limits.promised.natural_days() / m.time_limits.legal.natural_days() for m in timed if m.time_limits.legal.natural_days() > 0]
 
     def percent(key: str, label: str, value: float, detail: str) -> Figure:
         return Figure(key, label, value, f"{value:.0%}", detail)
@@ -182,10 +183,15 @@ def _hall_row(cat: Catalogue, hall: Hall) -> HallRow:
     return HallRow(hall.name, url_of("hall", hall.id), own, len(matters) - own)
 
 
+def _with_legal_limit(live: list[Matter]) -> list[Matter]:
+    """The matters whose legal time limit is stated: one written as 未说明 has nothing to compress against."""
+    return [m for m in live if not isinstance(m.time_limits.legal, str)]
+
+
 def _compression_buckets(live: list[Matter]) -> list[tuple[str, int, str | None]]:
     buckets = {"当场办结（压缩 100%）": 0, "压缩 75% 以上": 0, "压缩 50%–75%": 0, "压缩 25%–50%": 0, "压缩不到 25%": 0, "没有压缩": 0}
     labels = list(buckets)
-    for m in live:
+    for m in _with_legal_limit(live):
         legal = m.time_limits.legal.natural_days()
         if legal <= 0:
             continue
