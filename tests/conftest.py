@@ -18,6 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+#: No property test depends on how fast this machine is today: under load (two workers, a busy CI host) an
+#: example may take longer than Hypothesis' default 200 ms deadline without anything being wrong.
+hypothesis_settings.register_profile("baike", deadline=None)
+hypothesis_settings.load_profile("baike")
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
