@@ -135,8 +135,13 @@ def test_cpsv_ap_catalogue_parses_and_uses_the_cpsv_ap_classes(files, catalogue)
         for prop, cls in classes.items():
             for node in service.get(prop, []):
                 assert expand(node["@type"], context) == cls, (m.id, prop)
-        assert len(service.get("hasInput", [])) == len(m.materials) and len(service["holdsRequirement"]) == len(m.conditions)
+        assert len(service.get("hasInput", [])) == len(m.materials) and len(service["holdsRequirement"]) == len(m.conditions) + len(m.situations)
         assert service["hasCost"] and len(service["hasLegalResource"]) == len(m.legal_basis)
+    change = next(s for s in services if s["name"] == "企业变更登记")
+    supervisor = next(r for r in change["holdsRequirement"] if r["identifier"] == "situation:jianshi")
+    assert expand("hasSupportingEvidence", context) == "http://data.europa.eu/m8g/hasSupportingEvidence"
+    assert supervisor["name"] == "只变更监事" and [e.rsplit("#", 1)[1] for e in supervisor["hasSupportingEvidence"]] == ["m1", "m2", "m6"]
+    assert all(e in by_id or e in {x["@id"] for x in change["hasInput"]} for e in supervisor["hasSupportingEvidence"])
 
 
 def test_csv_and_xlsx_have_one_row_per_matter_under_stable_chinese_headers(files, catalogue):

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .. import situations
 from ..model import Catalogue
 from ..text import plain
 from ..schema import Department, Matter
 from ..schema.common import UNSTATED, Contact, ContactType
 from ..schema.matter import LegalBasis, Material
+from ..schema.situations import Situation
 from ..settings import Settings
 from ..urls import url_of
 
@@ -59,6 +61,7 @@ _TERMS = {
     "hasCompetentAuthority": {"@id": "cv:hasCompetentAuthority", **_LINK},
     "hasInput": {"@id": "cpsv:hasInput", **_LINK},
     "holdsRequirement": {"@id": "cv:holdsRequirement", **_LINK},
+    "hasSupportingEvidence": {"@id": "cv:hasSupportingEvidence", **_LINK},
     "hasCost": {"@id": "cv:hasCost", **_LINK},
     "hasChannel": {"@id": "cv:hasChannel", **_LINK},
     "hasLegalResource": {"@id": "cv:hasLegalResource", **_LINK},
@@ -115,7 +118,8 @@ def _service(catalogue: Catalogue, settings: Settings, dataset: str, m: Matter) 
         "status": f"{dataset}#status-{_STATES[m.status.state]}",
         "hasCompetentAuthority": authority,
         "processingTime": m.time_limits.promised.iso8601(),
-        "holdsRequirement": [{"@id": f"{page}#{c.id}", "@type": "Requirement", "identifier": c.id, "name": plain(c.text)} for c in m.conditions],
+        "holdsRequirement": [{"@id": f"{page}#{c.id}", "@type": "Requirement", "identifier": c.id, "name": plain(c.text)} for c in m.conditions]
+                            + [_situation(page, m, s) for s in m.situations],
         "hasInput": [_evidence(page, x) for x in m.materials],
         "hasCost": _costs(page, m, authority),
         "hasChannel": _channels(catalogue, page, m),
@@ -125,6 +129,15 @@ def _service(catalogue: Catalogue, settings: Settings, dataset: str, m: Matter) 
         "relatedService": [settings.site_url + url_of("matter", r) for r in m.related],
     }
     return {k: v for k, v in service.items() if v != []}
+
+
+def _situation(page: str, m: Matter, s: Situation) -> dict:
+    """A named situation as a requirement its evidence supports: the materials of the build's own case for it."""
+    answers = situations.situation_answers(s)
+    case = situations.case_of(m, answers)
+    return {"@id": f"{page}#case-{s.id}", "@type": "Requirement", "identifier": f"situation:{s.id}", "name": s.name,
+            "description": "；".join(filter(None, (situations.describe(m, answers), s.summary))), "page": [f"{page}?s={s.id}"],
+            "hasSupportingEvidence": [f"{page}#{x.id}" for x in case.materials]}
 
 
 def _legal(page: str, number: int, b: LegalBasis) -> dict:
