@@ -61,6 +61,10 @@ def test_sample_meets_the_brief(catalogue):
                      "发票代开", "完税证明", "生育登记", "社会保障卡", "定点医疗机构", "档案查询", "残疾人证", "城乡居民基本养老保险",
                      "城乡居民基本医疗保险", "失业登记", "就业创业证", "灵活就业", "最低生活保障", "养老助残卡", "公共租赁住房", "结婚登记"):
         assert required in names, required
+    split = [m for m in catalogue.matters.values() if m.situations]
+    assert len(split) >= 10 and all(len(m.examples) >= 2 for m in split), [m.id for m in split]
+    streets = {h.street for h in catalogue.halls.values() if h.street}
+    assert len(streets) == 15  # Xicheng's 15 streets, each with its street hall
 
 
 def test_sample_uses_only_fictional_contacts():
@@ -219,3 +223,15 @@ def test_the_release_build_and_a_plain_mkdocs_build_publish_the_same_site(tmp_pa
     assert len(files["release"]) > 100
     differ = [str(rel) for rel, path in files["release"].items() if path.read_bytes() != files["plain"][rel].read_bytes()]
     assert not differ, differ[:10]
+
+
+def test_a_matter_applied_for_online_or_at_a_window_draws_one_flow_for_each(site):
+    html = page(site, "matters/qiye-biangeng-dengji/")
+    flows = re.findall(r'<svg class="bk-flow" role="img" aria-label="([^"]+)"', html)
+    assert [f.split("：")[0] for f in flows] == ["网上办理流程图", "到窗口办理流程图"]
+    online, window = flows
+    assert "网上填报变更信息" in online and "到窗口提交纸质材料" not in online
+    assert "到窗口提交纸质材料" in window and "网上填报变更信息" not in window
+    assert "等待审核结果" in online and "等待审核结果" in window  # steps both ways share
+    simple = re.findall(r'<svg class="bk-flow" role="img" aria-label="([^"：]+)：', page(site, "matters/dangan-chaxun/"))
+    assert simple == ["办理流程图"]

@@ -131,7 +131,7 @@ def matter_page(site: Site, m: Matter) -> Page:
         "journeys": [(channel, steps, step_numbers(steps)) for channel, steps in steps_by_channel(m)],
         "links_out": m.links,
         "links_in": cat.links_to(m),
-        "chart": layout(m.steps),
+        "charts": [(channel, layout(steps)) for channel, steps in steps_by_channel(m)],  # one flow per way of applying
         "halls": cat.halls_of(m),
         "sops": cat.sops_for(m),
         "guides": cat.guides_for(m),
