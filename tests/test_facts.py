@@ -109,3 +109,15 @@ def test_a_window_kind_is_not_needed_where_window_numbers_are_listed(content_tre
     text = small("    halls: [district-hall]\n", "    halls: [district-hall, archives-hall]\n    windows: {archives-hall: [F01]}\n    window_kind: 综合受理\n")
     content_tree.write(S, text)
     assert [p for p in content_tree.problems(S) if "window_kind" in p or "没有窗口" in p] == []
+
+
+def test_a_department_at_a_professional_window_should_say_it_is_stationed_there(content_tree: ContentTree):
+    """The small matter (区市场监管局) is taken at the archives hall's window F01, a 专业窗口 scjg does not list."""
+    content_tree.write(S, small("    halls: [district-hall]\n", "    halls: [district-hall, archives-hall]\n    windows: {archives-hall: [F01]}\n"))
+    result = content_tree.validate()
+    assert result.ok
+    warnings = [str(p) for p in result.problems if "halls 里" in p.message]
+    dept = content_tree.text("departments/scjg.yaml")
+    line, col = pos(dept, "  - district-hall")
+    assert warnings == [f"departments/scjg.yaml:{line}:{col + 2}: 警告: “企业登记档案查询”在西城区档案馆查档大厅有本部门的窗口，halls 里却没有写 archives-hall；"
+                        "请把它加进 halls（大厅页面的“进驻部门”据此列出）"]

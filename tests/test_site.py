@@ -235,3 +235,12 @@ def test_a_matter_applied_for_online_or_at_a_window_draws_one_flow_for_each(site
     assert "等待审核结果" in online and "等待审核结果" in window  # steps both ways share
     simple = re.findall(r'<svg class="bk-flow" role="img" aria-label="([^"：]+)：', page(site, "matters/dangan-chaxun/"))
     assert simple == ["办理流程图"]
+
+
+def test_a_hall_page_states_its_published_indicators_one_window_and_window_kinds(site):
+    html = page(site, "halls/district-hall/")
+    assert re.search(r"<th scope=\"row\">平均等候时间</th><td>8–10 分钟</td><td>示例数据：[^<]+（<time datetime=\"2026-01-15\">", html)
+    assert "“一口进、一口出”" in html and 'href="https://example.gov.cn/yuyue/district-hall/"' in html
+    assert re.search(r"A01 爱心窗口 <span class=\"bk-tag\">绿色通道</span>", html)
+    street = page(site, "halls/desheng-street-hall/")
+    assert "服务街道</th><td>德胜街道" in street

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ..problems import Problem, Severity
 from ..schema.matter import Where
-from ..schema.place import HallType
+from ..schema.place import HallType, WindowKind
 from .parsed import Parsed
 
 #: A 文号's year goes in 六角括号 (GB/T 9704): 京政办发〔2022〕5 号, not [2022] or (2022).
@@ -106,4 +106,25 @@ def near_duplicates(p: Parsed) -> Iterator[Problem]:
                 break
 
 
-FACT_RULES = (windows_exist, jurisdiction_halls, matter_links, legal_basis_form, near_duplicates)
+def stationed_departments(p: Parsed) -> Iterator[Problem]:
+    """A department whose matter is taken at a hall's 专业窗口 is stationed there (进驻; a comprehensive window takes
+    matters for every department): its file should say so, or the hall page's list of departments is wrong (a
+    warning: the file may only lag behind the matters)."""
+    stationed: dict[str, dict[str, str]] = {}  # department -> hall -> a matter at a professional window there
+    for _, m in sorted(p.matters.values(), key=lambda pair: pair[0].path):
+        window = m.channels.window
+        if window is None or m.status.state.value != "在办":
+            continue
+        for hall, numbers in window.windows.items():
+            kinds = {w.no: w.kind for w in p.halls[hall][1].windows} if hall in p.halls else {}
+            if any(kinds.get(no) is WindowKind.SPECIAL for no in numbers):
+                stationed.setdefault(m.authority.body, {}).setdefault(hall, m.name)
+    for dept_id, (doc, d) in sorted(p.departments.items()):
+        for hall, matter in sorted(stationed.get(dept_id, {}).items()):
+            if hall in p.halls and hall not in d.halls:
+                problem = doc.problem(("halls",), f"“{matter}”在{p.halls[hall][1].name}有本部门的窗口，halls 里却没有写 {hall}；"
+                                      "请把它加进 halls（大厅页面的“进驻部门”据此列出）")
+                yield Problem(problem.path, problem.line, problem.col, problem.message, Severity.WARNING)
+
+
+FACT_RULES = (windows_exist, jurisdiction_halls, matter_links, legal_basis_form, near_duplicates, stationed_departments)
