@@ -89,7 +89,7 @@ def test_new_matter_validates_at_once_gets_a_short_code_and_lint_lists_its_place
     assert result.problems == []
     m = result.parsed.matters["qiye-mingcheng-shenbao"][1]
     assert m.authority.body == m.review.owner == "scjg" and m.name == "企业名称自主申报"
-    assert m.channels.window.halls == ["district-hall", "second-registration-center"]  # where scjg has windows
+    assert m.channels.window.halls == ["district-hall", "second-registration-center", "jinrongjie-street-hall"]  # where scjg has windows
     assert m.contacts.consult[0].value == "010-0000-2101"  # the department's phone
     after, _, _ = load_registry(sample)
     assert set(after) - set(before) == {"M0043"} and after["M0043"].id == "qiye-mingcheng-shenbao"
@@ -117,6 +117,25 @@ def test_a_filled_in_scaffold_has_no_lint_errors(sample: Path, capsys):
     path.write_text(text.replace(PLACEHOLDER, "按实际情况填写的内容。"), encoding="utf-8")
     assert validate_tree(sample).ok
     assert [p for p in lint_tree(sample) if "guide-dog-permit" in p and "警告" not in p] == []
+
+
+def test_new_matter_with_situations_has_a_question_situations_and_an_example_that_validate(sample: Path, capsys):
+    assert run_cli(capsys, "new", "matter", "--root", sample, "--department", "wjw", "--name", "Test Situations",
+                   "--catalog", "000716009000", "--situations")[0] == 0
+    path = sample / "matters/test-situations.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert validate_tree(sample).problems == []
+    filled = text.replace(f"name: {PLACEHOLDER}, answers: {{q1: a}}", "name: 甲情形, answers: {q1: a}")
+    filled = filled.replace(f"name: {PLACEHOLDER}, answers: {{q1: b}}", "name: 乙情形, answers: {q1: b}").replace(PLACEHOLDER, "按实际情况填写的内容。")
+    path.write_text(filled, encoding="utf-8")
+    result = validate_tree(sample)
+    assert result.ok, [str(p) for p in result.problems]
+    m = result.parsed.matters["test-situations"][1]
+    assert [q.id for q in m.questions] == ["q1"] and [s.id for s in m.situations] == ["qingxing-a", "qingxing-b"]
+    assert m.examples[0].expect.materials == ["m1", "m2"] and m.materials[1].when == {"q1": "b"}
+    assert [p for p in lint_tree(sample) if "test-situations" in p and "警告" not in p] == []
+    path.write_text(filled.replace("materials: [m1, m2]", "materials: [m1]"), encoding="utf-8")
+    assert any("例子" in p.message for p in validate_tree(sample).problems), "the example is checked"
 
 
 def test_new_sop_and_guide_validate(sample: Path, capsys):

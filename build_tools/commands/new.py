@@ -20,13 +20,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalog", metavar="CODE", help="事项：基本目录中的 12 位基本编码，据此取下一个没用过的实施编码；不给则先用占位值")
     parser.add_argument("--matter", metavar="ID", help="SOP：对应的事项 id；给了就生成业务手册，不给则生成窗口服务规范")
     parser.add_argument("--matters", metavar="ID,ID", help="场景指南：按顺序列出要办的事项 id（至少两个），用逗号分隔")
+    parser.add_argument("--situations", action="store_true", help="事项：按办理情形分别列出材料等内容，草稿里带一个问题、两个情形和一个例子")
     parser.add_argument("--root", type=Path, default=Path("."), help="内容仓库根目录（默认当前目录）")
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         made = new_file(args.root, args.kind, args.department, args.name, id=args.id, catalog=args.catalog, matter=args.matter,
-                        matters=[m.strip() for m in args.matters.split(",") if m.strip()] if args.matters else None)
+                        matters=[m.strip() for m in args.matters.split(",") if m.strip()] if args.matters else None,
+                        situations=args.situations)
     except ScaffoldError as err:
         print(err, file=sys.stderr)
         return 1

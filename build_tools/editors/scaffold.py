@@ -122,7 +122,8 @@ def _yaml_scalar(value: str) -> str:
 
 
 def new_file(root: Path, kind: str, department: str, name: str, *, id: str | None = None, catalog: str | None = None,
-             matter: str | None = None, matters: list[str] | None = None, today: dt.date | None = None) -> Scaffold:
+             matter: str | None = None, matters: list[str] | None = None, situations: bool = False,
+             today: dt.date | None = None) -> Scaffold:
     """Write the scaffold and give it a short code; nothing is written if anything is wrong."""
     today = today or dt.date.today()
     parsed = validate_tree(root, today).parsed
@@ -138,7 +139,7 @@ def new_file(root: Path, kind: str, department: str, name: str, *, id: str | Non
     if (root / path).exists():
         raise ScaffoldError(f"{path.as_posix()} 已经存在；请换一个 id")
     context: dict[str, Any] = {"id": ident, "name": name, "department": dept, "today": today, "placeholder": PLACEHOLDER,
-                               "placeholder_catalog": PLACEHOLDER_CATALOG, "choices": CHOICES}
+                               "placeholder_catalog": PLACEHOLDER_CATALOG, "choices": CHOICES, "situations": situations}
     if kind == "matter":
         catalog = catalog or PLACEHOLDER_CATALOG
         if not re.fullmatch(r"[0-9A-Z]{12}", catalog):
