@@ -1,8 +1,27 @@
-"""Writing a build's files: a folder of them at once, only what changed, or moved in from another folder."""
+"""Writing a build's files: a folder of them at once, only what changed, or moved in from another folder; and the
+marker that says a folder is a site this program built (and so may be replaced)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+#: Written into every site a build publishes. Only a folder that has it (or an empty or missing one) is replaced:
+#: `build --out .` must not swap the repository, `.git` included, for a site.
+SITE_MARKER = ".baike-site"
+_MARKER_TEXT = "这个文件夹是 python -m build_tools build 生成的网站；下次构建会整个替换它。请不要在里面放其他文件。\n"
+
+
+def mark_site(folder: Path) -> None:
+    (folder / SITE_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+
+
+def replaceable(folder: Path) -> bool:
+    """Whether a build may replace `folder`: it does not exist, is empty, or is a site a build made."""
+    if not folder.exists():
+        return True
+    if not folder.is_dir():
+        return False
+    return (folder / SITE_MARKER).is_file() or not any(folder.iterdir())
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -214,3 +215,80 @@ def test_failed_build_keeps_the_old_site_byte_for_byte(tmp_path, breakage):
     assert cli(["build", "--root", str(root), "--out", str(site), "--no-booklets"]) == 1
     assert _snapshot(site) == before
     assert not [p for p in site.parent.iterdir() if p.name.startswith(".site-")], "no half-built folder left behind"
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (links not followed) with its hash."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def test_build_replaces_only_a_folder_it_built(tmp_path, capsys):
+    root = copy_project(tmp_path / "p")
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.txt").write_text("别删我", encoding="utf-8")
+    before = _tree(tmp_path)
+    for out in (root, root / "matters", notes, notes / "a.txt", tmp_path):
+        assert cli(["build", "--root", str(root), "--out", str(out), "--no-booklets"]) == 1, out
+        err = capsys.readouterr().err
+        assert "没有构建" in err and "Traceback" not in err, err
+    assert _tree(tmp_path) == before
+    assert not [p for p in tmp_path.rglob(".*-new-*")], "nothing staged either"
+    # An empty folder may be built into; the site then carries the marker, so the next build may replace it.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli(["build", "--root", str(root), "--out", str(empty), "--no-booklets", "--quiet"]) == 0
+    assert (empty / ".baike-site").is_file() and (empty / "index.html").is_file()
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found |= {int(c) for c in task.read_text().split()}
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a reparented child is reaped by whoever adopts it, maybe later)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+def _wait(predicate, what: str, seconds: float = 120) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads process children from /proc (Linux)")
+def test_a_killed_build_leaves_no_workers_and_the_next_build_clears_its_staging(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    root = copy_project(tmp_path / "p")
+    build_proc = subprocess.Popen([sys.executable, "-m", "build_tools", "build", "--root", str(root), "--no-booklets", "--quiet", "--jobs", "2"],
+                                  cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait(lambda: len(_children(build_proc.pid)) >= 2 or build_proc.poll() is not None, "the build never started its workers")
+        workers = _children(build_proc.pid)
+        assert build_proc.poll() is None and len(workers) >= 2
+        build_proc.send_signal(signal.SIGKILL)
+    finally:
+        build_proc.wait()
+    _wait(lambda: not any(_running(pid) for pid in workers), f"workers {workers} outlived the build they worked for")
+    left = sorted(p.name for p in root.iterdir() if p.name.startswith(".site-"))
+    assert any(name.startswith(f".site-new-{build_proc.pid}-") for name in left), left
+    running = root / f".site-new-{os.getpid()}-elsewhere"  # a build still running (this process) keeps its folder
+    running.mkdir()
+    assert cli(["build", "--root", str(root), "--no-booklets", "--quiet"]) == 0
+    assert not [p for p in root.iterdir() if p.name.startswith((f".site-new-{build_proc.pid}-", f".site-aside-{build_proc.pid}-"))]
+    assert running.is_dir()

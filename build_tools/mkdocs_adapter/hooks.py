@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 # In a release build (ENV_PREGENERATED) this process only lays out the pages of a docs folder made already: it
 # needs the settings and the asides, so the compiler itself is imported inside the hooks that run it (mkdocs build
 # and serve without a release build), which saves the release build's MkDocs half a second of imports.
+from build_tools.files import mark_site  # noqa: E402
 from build_tools.mkdocs_adapter.contract import ENV_AUDIENCE, ENV_PREGENERATED, docs_dir  # noqa: E402
 from build_tools.mkdocs_adapter.shell import fill_shells, take_shells  # noqa: E402
 from build_tools.mkdocs_adapter.sitemap import add_to_sitemap  # noqa: E402
@@ -99,6 +100,7 @@ def on_post_build(config):
         fill_shells(site, _pages, take_shells(site))
     if _pages:
         add_to_sitemap(site, config.site_url, [p.path.removesuffix("index.html") for p in _pages])
+    mark_site(site)  # as a release build does: `build` may then replace this folder
 
 
 def on_serve(server, config, builder):
