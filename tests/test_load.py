@@ -23,6 +23,7 @@ from build_tools.load import load_file, load_tree
 from build_tools.load.yamlpos import (
     MAX_BYTES,
     MAX_DEPTH,
+    MAX_EXPANDED_BYTES,
     MAX_NODES,
     REGISTRY_MAX_BYTES,
     REGISTRY_PATH,
@@ -457,6 +458,35 @@ def test_billion_laughs_is_refused_quickly():
     assert re.fullmatch(
         rf"x\.yaml:\d+:\d+: 内容展开后超过 {MAX_NODES} 个节点（可能是别名“\*”反复引用）；请直接写出内容，不要用锚点和别名", result
     ), result
+
+
+def test_a_long_text_repeated_by_aliases_is_refused():
+    """Issue #20: one 4,000-character answer and 16,000 aliases to it are few nodes but a 387 MB page."""
+    text = "a: &x " + "长" * 4000 + "\nb: [" + ",".join(["*x"] * 16_000) + "]\n"
+    assert len(text.encode()) < MAX_BYTES and 16_000 < MAX_NODES
+    first_too_many = (MAX_EXPANDED_BYTES - len(text.encode())) // len(("&x " + "长" * 4000).encode()) + 1
+    line, col = pos(text, "*x", nth=first_too_many)
+    assert only_problem(text) == (f"x.yaml:{line}:{col}: 内容展开后超过 {MAX_EXPANDED_BYTES // 1024} KiB（别名“*”把内容重复得太多）；"
+                                  "请直接写出内容，不要用锚点和别名")
+
+
+def test_aliases_inside_an_anchored_list_count_as_often_as_that_list_is_repeated():
+    text = "a: &x " + "长" * 3000 + "\nb: &y [*x, *x, *x, *x, *x, *x, *x, *x, *x, *x]\nc: [" + ",".join(["*y"] * 20) + "]\n"
+    assert "KiB" in only_problem(text)
+    assert load_text(P, text.replace(",".join(["*y"] * 20), "*y"))[1] == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(length=st.integers(1, 6000), repeats=st.integers(0, 400))
+def test_expanded_size_limit_is_exact(length, repeats):
+    """What an alias repeats is its anchored node's source (`&x ` and the text): accepted exactly while the file
+    and the repetitions together stay within the limit."""
+    text = "a: &x " + "长" * length + "\nb: [" + ",".join(["*x"] * repeats) + "]\n"
+    expanded = len(text.encode()) + repeats * len(("&x " + "长" * length).encode())
+    doc, problems = load_text(P, text)
+    assert (doc is not None) == (expanded <= MAX_EXPANDED_BYTES), problems
+    if doc is not None:
+        assert doc.data["b"] == ["长" * length] * repeats
 
 
 def test_many_plain_nodes_hit_the_node_limit():

@@ -292,3 +292,47 @@ def test_a_killed_build_leaves_no_workers_and_the_next_build_clears_its_staging(
     assert cli(["build", "--root", str(root), "--no-booklets", "--quiet"]) == 0
     assert not [p for p in root.iterdir() if p.name.startswith((f".site-new-{build_proc.pid}-", f".site-aside-{build_proc.pid}-"))]
     assert running.is_dir()
+
+
+def _unbounded_text_fields(model, seen=None) -> list[str]:
+    """Fields of `model` (at any depth) that take text without a maximum length or a bounded pattern."""
+    import types
+    import typing
+
+    import annotated_types
+    from pydantic import BaseModel
+
+    seen = set() if seen is None else seen
+    found: list[str] = []
+
+    def bounded(meta) -> bool:
+        """A maximum length, or an anchored pattern without an open-ended repetition (`*`, `+`, `{n,}`)."""
+        patterns = [re.sub(r"\\.", "", p) for m in meta if (p := getattr(m, "pattern", None))]
+        return (any(isinstance(m, annotated_types.MaxLen) or getattr(m, "max_length", None) is not None for m in meta)
+                or any(p.startswith("^") and p.endswith("$") and not re.search(r"[*+]|\{\d+,\}", p) for p in patterns))
+
+    def check(where: str, annotation, meta) -> None:
+        if typing.get_origin(annotation) is typing.Annotated:
+            inner, *extra = typing.get_args(annotation)
+            return check(where, inner, [*meta, *extra])
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            found.extend(_unbounded_text_fields(annotation, seen))
+        elif annotation is str:
+            if not bounded(meta):
+                found.append(where)
+        else:
+            union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+            for arg in typing.get_args(annotation):
+                check(where, arg, meta if union else [])
+
+    if model not in seen:
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            check(f"{model.__name__}.{name}", info.annotation, info.metadata)
+    return found
+
+
+def test_every_text_field_has_a_maximum_length():
+    """With the loader's size limits, this bounds what one value can put on a page (issue #20: amplification)."""
+    seen: set = set()
+    assert [f for ctype in BY_FOLDER.values() for f in _unbounded_text_fields(ctype.model, seen)] == []
