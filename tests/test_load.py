@@ -339,13 +339,13 @@ def test_utf16_with_bom_is_named():
 
 def test_control_character_position():
     text = "a: 1\nb: x\x01y\n"
-    assert only_problem(text) == "x.yaml:2:5: 这里有不能出现的控制字符（看不见的特殊字符），请删掉"
+    assert only_problem(text) == "x.yaml:2:5: 这里有看不见的控制字符 U+0001，它会让页面和导出的表格出错；请删掉它（常见于从其他系统复制的文字）"
 
 
 def test_control_character_is_reported_not_raised():
     doc, problems = load_text(P, "a: 1\nb: x\x00y\n")
     assert doc is None and len(problems) == 1
-    assert problems[0].message == "这里有不能出现的控制字符（看不见的特殊字符），请删掉"
+    assert problems[0].message == "这里有看不见的控制字符 U+0000（NUL，空字符），它会让页面和导出的表格出错；请删掉它（常见于从其他系统复制的文字）"
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -336,3 +336,65 @@ def test_every_text_field_has_a_maximum_length():
     """With the loader's size limits, this bounds what one value can put on a page (issue #20: amplification)."""
     seen: set = set()
     assert [f for ctype in BY_FOLDER.values() for f in _unbounded_text_fields(ctype.model, seen)] == []
+
+
+#: One text field per content type, and how the sample's first file of the folder writes it.
+_TEXT_LINES = {"departments": "name", "halls": "transport", "matters": "name", "sop": "title", "guides": "title"}
+
+
+def _first_line(path: Path, key: str) -> tuple[int, str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    n = next(i for i, line in enumerate(lines) if line.startswith(f"{key}: "))
+    return n + 1, lines[n]
+
+
+@pytest.mark.parametrize("written", ["raw", "escaped"])
+def test_invisible_characters_are_refused_in_every_content_type(tmp_path, capsys, written):
+    """Issue #20: NUL, ESC, BEL, direction overrides, zero-width characters and U+2028 in names, titles and a
+    hall's transport; as typed into the file (the loader sees them) or as double-quoted escapes (the validator)."""
+    root = copy_project(tmp_path / "p")
+    chars = ["\u202e", "\u200b", "\u2028", "\x1b", "\x00"]
+    expected = []
+    for (folder, key), char in zip(_TEXT_LINES.items(), chars):
+        path = sorted((root / folder).glob("*.yaml"))[0]
+        number, line = _first_line(path, key)
+        value = line.removeprefix(f"{key}: ")
+        if written == "raw":
+            new = f"{key}: {value[:2]}{char}{value[2:]}"
+            where = (number, len(key) + 2 + 3)
+        else:
+            new = f'{key}: "{value[:2]}\\u{ord(char):04x}{value[2:]}"'
+            where = (number, len(key) + 3)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(line + "\n", new + "\n", 1), encoding="utf-8")
+        expected.append((path.relative_to(root).as_posix(), *where, f"U+{ord(char):04X}"))
+    assert cli(["build", "--root", str(root), "--out", str(tmp_path / "site"), "--no-booklets"]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and not (tmp_path / "site").exists()
+    problems = out.splitlines()
+    for rel, line, col, code in expected:
+        assert any(p.startswith(f"{rel}:{line}:{col}: ") and code in p and "看不见的" in p for p in problems), (rel, line, col, code, out)
+
+
+def test_invisible_characters_in_imported_cells_are_named_at_their_cells(tmp_path, capsys):
+    from build_tools.export import export_files
+    from build_tools.commands import import_data
+
+    root = copy_project(tmp_path / "p")
+    files = export_files(view(load_catalogue(root), Audience.STAFF), load_settings(root))
+    for name, data in files.items():
+        if name.endswith(".csv"):
+            (tmp_path / Path(name).name).write_bytes(data)
+    matters = tmp_path / "catalogue.csv"
+    rows = matters.read_text(encoding="utf-8-sig").splitlines()
+    header = rows[0].split(",")
+    fields = rows[1].split(",")
+    name_col = header.index("事项名称")
+    fields[name_col] = fields[name_col][:1] + "\x1b[31m" + fields[name_col][1:]
+    matters.write_text("\n".join([rows[0], ",".join(fields), *rows[2:]]) + "\n", encoding="utf-8-sig")
+    parser = __import__("argparse").ArgumentParser()
+    import_data.add_arguments(parser)
+    assert import_data.run(parser.parse_args([str(matters), "--root", str(root), "--update", "--dry-run"])) == 1
+    out, err = capsys.readouterr()
+    assert f"{matters}:2:{name_col + 1}: 列“事项名称”：字段“name”的第 2 个字是看不见的控制字符 U+001B（ESC，转义）" in out, out
+    assert "Traceback" not in out + err

@@ -21,7 +21,7 @@ from ..load.yamlpos import Document, Loc, load_text
 from ..problems import Problem
 from ..schema import Matter
 from ..validate import validate_tree
-from ..validate.fields import check_document
+from ..validate.fields import character_problems, check_document
 from ..validate.rules import RULES, Parsed
 from ..schema.reference import field_rows
 from ..schema.common import UNSTATED
@@ -437,6 +437,11 @@ def _check(drafts: list[Draft], root: Path, update: bool, source: str) -> tuple[
             problems.append(draft.row.problem(f"{path} 已经存在；确认要用表格内容替换它时，加上 --update 再导入"))
         if draft.id in existing.matters:
             _keep_internal(draft.data, existing.matters[draft.id][0].data)
+        cells, cell_locs = _indexed(path, draft.data)
+        hidden = character_problems(cells)  # checked here, at their cells: in the YAML they would name only the row
+        if hidden:
+            problems += [_at_cell(p, draft, cell_locs) for p in hidden]
+            continue
         text = matter_yaml(draft.data)
         doc, found = load_text(path, text)
         if doc is None:

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 import yaml
 
+from ..characters import find_unsafe
 from ..problems import Problem
 
 Loc = tuple[str | int, ...]
@@ -238,6 +239,10 @@ def _guess_encoding(raw: bytes) -> str:
 
 def load_text(path: str, text: str) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML text; return the document, or None and the problem that stopped parsing."""
+    bad = find_unsafe(text, source=True)  # before libyaml, which reads U+2028 as a line break and then misparses
+    if bad is not None:
+        line, col = text.count("\n", 0, bad.index) + 1, bad.index - (text.rfind("\n", 0, bad.index) + 1) + 1
+        return None, [Problem(path, line, col, f"这里有{bad.describe()}")]
     try:
         data = _parse(path, text)
     except _Stop as stop:
