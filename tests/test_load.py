@@ -242,6 +242,12 @@ def test_gbk_file_names_the_encoding_and_first_bad_byte():
     )
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_file_names_the_encoding_with_or_without_a_byte_order_mark(encoding):
+    _, problem = decode(P, "id: qiye\nname: 企业设立登记\n".encode(encoding))
+    assert "（看起来是 UTF-16）" in problem.message and "GBK" not in problem.message
+
+
 def test_gbk_file_through_load_file(tmp_path: Path):
     (tmp_path / "matters").mkdir()
     path = tmp_path / "matters" / "a.yaml"

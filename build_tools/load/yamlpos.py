@@ -221,20 +221,26 @@ def decode(path: str, raw: bytes) -> tuple[str | None, Problem | None]:
         line = raw.count(b"\n", 0, err.start) + 1
         line_start = raw.rfind(b"\n", 0, err.start) + 1
         col = len(raw[line_start:err.start].decode("utf-8", errors="replace")) + 1
-        guess = _guess_encoding(raw)
-        return None, Problem(path, line, col, f"文件不是 UTF-8 编码{guess}；请在编辑器里选择“另存为 UTF-8”后再提交")
+        guess = guess_encoding(raw)
+        hint = "" if guess is None else f"（看起来是 {guess}{'，Windows 记事本常这样保存' if guess.startswith('GBK') else ''}）"
+        return None, Problem(path, line, col, f"文件不是 UTF-8 编码{hint}；请在编辑器里选择“另存为 UTF-8”后再提交")
 
 
-def _guess_encoding(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "（看起来是 UTF-16）"
+def guess_encoding(raw: bytes) -> str | None:
+    """The encoding bytes that are not UTF-8 were most likely saved in, for the message: "UTF-16" (with a byte-order
+    mark, or NUL bytes all at odd or all at even places: the high byte of ASCII characters, which no other text
+    encoding has), "GBK/GB18030" or "Big5"."""
+    head = raw[:1000]
+    nuls = {i % 2 for i, byte in enumerate(head) if byte == 0}
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or len(nuls) == 1:
+        return "UTF-16"
     for name, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5")):
         try:
             raw.decode(name)
         except UnicodeDecodeError:
             continue
-        return f"（看起来是 {label}，Windows 记事本常这样保存）"
-    return ""
+        return label
+    return None
 
 
 def load_text(path: str, text: str) -> tuple[Document | None, list[Problem]]:
