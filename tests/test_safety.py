@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -476,3 +477,36 @@ def test_a_csv_cell_reads_back_as_the_text_it_was_written_from(text):
 
     cell = csv_cell(text)
     assert csv_value(cell) == text and not cell.startswith(FORMULA_START)
+
+
+@pytest.mark.parametrize("name", ["con.yaml", "CON.yaml", "nul.backup.yaml", "com1.yaml", "Lpt9.yaml"])
+def test_a_file_named_for_a_windows_device_is_refused(tmp_path, name):
+    root = copy_project(tmp_path / "p")
+    (root / "matters" / name).write_bytes((root / "matters" / "wanshui-zhengming.yaml").read_bytes())
+    problems = [str(p) for p in validate_tree(root).problems if p.path == f"matters/{name}"]
+    assert problems == [f"matters/{name}:1:1: 文件名“{name}”是 Windows 保留的设备名，在 Windows 电脑上无法检出和打开；请改名（并改 id）"]
+
+
+@pytest.mark.parametrize("what", ["file", "folder", "content folder"])
+def test_content_linked_from_outside_the_repository_is_neither_read_nor_published(tmp_path, capsys, what):
+    """Issue #20: a symbolic link to a file outside the repository was read and published."""
+    root = copy_project(tmp_path / "p")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    secret = (root / "matters" / "wanshui-zhengming.yaml").read_text(encoding="utf-8").replace("id: wanshui-zhengming", "id: secret-x")
+    (elsewhere / "secret-x.yaml").write_text(secret.replace("开具个人完税证明", "SECRETOUTSIDE"), encoding="utf-8")
+    if what == "file":
+        (root / "matters" / "secret-x.yaml").symlink_to(elsewhere / "secret-x.yaml")
+        rel = "matters/secret-x.yaml"
+    elif what == "folder":
+        (root / "matters" / "more").symlink_to(elsewhere)
+        rel = "matters/more"
+    else:
+        shutil.move(root / "guides", elsewhere / "guides")
+        (root / "guides").symlink_to(elsewhere / "guides")
+        rel = "guides"
+    result = validate_tree(root)
+    assert f"{rel}:1:1: 这是指向仓库以外的符号链接" in "\n".join(map(str, result.problems))
+    assert "secret-x" not in result.parsed.matters
+    assert cli(["build", "--root", str(root), "--out", str(tmp_path / "site"), "--no-booklets"]) == 1
+    assert "Traceback" not in "".join(capsys.readouterr()) and not (tmp_path / "site").exists()

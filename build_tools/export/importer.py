@@ -24,13 +24,12 @@ from ..validate import validate_tree
 from ..validate.fields import character_problems, check_document
 from ..validate.rules import RULES, Parsed
 from ..schema.reference import field_rows
-from ..schema.common import UNSTATED
+from ..schema.common import UNSTATED, id_problem
 from .tables import EMPTY_LIST, LIST_SEPARATOR, MATTER_ID, MATTERS, NO, SHEETS, YES, Column, Kind, Role, Sheet, get_path
 from .template import EXAMPLE_ID
 from .workbook import Table, read_tables
 from ..load.yamlout import matter_yaml
 
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DATE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
 #: Internal fields are blank in a public export: replacing a file keeps its values rather than erase them.
@@ -194,9 +193,8 @@ class _Reader:
         return layout
 
     def _matter(self, mid: str, origin: Origin, values: list, layout: dict, sheet: Sheet, source: str) -> None:
-        if not _SLUG.match(mid):
-            self.problems.append(Origin(source, origin.row, origin.col, MATTER_ID).problem(
-                f"“{mid}”不能用作事项 id：只能用小写字母、数字和连字符，例如 qiye-sheli-dengji"))
+        if problem := id_problem(mid):
+            self.problems.append(Origin(source, origin.row, origin.col, MATTER_ID).problem(f"“{mid[:40]}”不能用作事项 id：{problem}"))
             self.rejected.add(mid)
             return
         if mid in self.drafts:

@@ -41,6 +41,8 @@ def load_registry(root: Path) -> tuple[dict[str, Entry], Document | None, list[P
     path = root / REGISTRY
     if not path.exists():
         return {}, None, []
+    if not path.resolve().is_relative_to(root.resolve()):
+        return {}, None, [Problem(REGISTRY.as_posix(), 1, 1, "短码登记表是指向仓库以外的符号链接，没有读取；请把文件本身放进仓库")]
     text, problem = decode(REGISTRY.as_posix(), path.read_bytes())
     if problem:
         return {}, None, [problem]
