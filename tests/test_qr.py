@@ -17,6 +17,7 @@ import yaml
 from build_tools.cli import main as cli
 from build_tools.qr.links import ErrorLevel, line_path, make_qr, png
 from build_tools.load.registry import REGISTRY, load_registry
+from build_tools.model import load_catalogue
 from build_tools.settings import load_settings
 from build_tools.validate import validate_tree
 
@@ -278,3 +279,18 @@ def test_printed_sheet_decodes_in_a_real_renderer(tmp_path):
         browser.close()
     found = {r.text for r in zxingcpp.read_barcodes(Image.open(tmp_path / "sheet.png"))}
     assert found == expected
+
+
+def test_a_public_proof_sheet_prints_no_staff_only_sop(tmp_path):
+    """Issue #20: `qr --proof` printed the titles of SOPs only staff may see; now it is for the public by default."""
+    root = copy_project(tmp_path / "p")
+    catalogue = load_catalogue(root)
+    internal = [s for s in catalogue.sops.values() if s.audience.value == "内部"]
+    public = [s for s in catalogue.sops.values() if s.audience.value == "公开"]
+    assert internal and public
+    sheets = {}
+    for audience in ("public", "staff"):
+        assert cli(["qr", "--proof", "--root", str(root), "--out", str(tmp_path / audience), *(["--audience", audience] if audience == "staff" else [])]) == 0
+        sheets[audience] = "".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / audience).glob("proof-*.svg")))
+    shown = {audience: {s.id for s in catalogue.sops.values() if f"sop:{s.id}<" in text or s.title[:15] in text} for audience, text in sheets.items()}
+    assert shown["public"] == {s.id for s in public} and shown["staff"] == {s.id for s in internal + public}
