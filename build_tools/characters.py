@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 #: Every character that may be refused (joiners included; `_joins` lets the needed ones through). Tab and line
 #: feed are text; a carriage return is a line break in a YAML file and a stray control character in a value.
-_SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
-_SUSPECT_IN_SOURCE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
+_REFUSED = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff"
+_SUSPECT, _SUSPECT_IN_SOURCE = re.compile(f"[{_REFUSED}\r]"), re.compile(f"[{_REFUSED}]")
 _ZWNJ, _ZWJ = "\u200c", "\u200d"
 #: Scripts whose letters take joiners: Arabic, Syriac, Thaana, NKo (0600–08FF), the Indic scripts (0900–0DFF),
 #: Mongolian (1800–18AF) and Arabic presentation forms.

@@ -44,7 +44,7 @@ def csv_cell(value: object) -> object:
 
 def csv_value(cell: str) -> str:
     """The text `csv_cell` was given."""
-    return cell[1:] if cell.startswith(_QUOTE) and cell[1:2] and cell[1:].startswith((*FORMULA_START, _QUOTE)) else cell
+    return cell[1:] if cell.startswith(_QUOTE) and cell[1:].startswith((*FORMULA_START, _QUOTE)) else cell
 
 
 def csv_bytes(rows: Iterable[Iterable[object]]) -> bytes:

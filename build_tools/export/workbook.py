@@ -81,8 +81,8 @@ class UnreadableFile(Exception):
 def read_tables(path: Path) -> tuple[dict[Sheet, Table], list[str]]:
     """The sheets found in an .xlsx file, or in FILE.csv and its FILE.<slug>.csv companions; plus the names
     of worksheets that are not known sheets (the caller reports them)."""
-    if path.suffix.lower() in (".xlsx", ".csv") and path.stat().st_size > MAX_FILE_BYTES:
-        raise UnreadableFile(path, f"文件太大（{path.stat().st_size // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）；请按部门分成几个文件导入")
+    if path.suffix.lower() in (".xlsx", ".csv"):
+        _check_size(path)
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(path)
     if path.suffix.lower() == ".csv":
@@ -120,16 +120,23 @@ def _read_xlsx(path: Path) -> tuple[dict[Sheet, Table], list[str]]:
         wb.close()
 
 
+def _check_size(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise UnreadableFile(path, f"文件太大（{size // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）；请分成几个文件导入")
+
+
 def _check_unpacked(path: Path) -> None:
     """The parts' sizes as the zip states them, before anything is unpacked (reading stops at the stated size)."""
     with zipfile.ZipFile(path) as z:
         parts = z.infolist()
-    total = sum(p.file_size for p in parts)
-    biggest = max(parts, key=lambda p: p.file_size, default=None)
-    if len(parts) > MAX_PARTS or total > MAX_UNPACKED_BYTES or (biggest and biggest.file_size > MAX_PART_BYTES):
-        raise UnreadableFile(path, f"工作簿解压后太大（{len(parts)} 个部分共 {total // 1024 // 1024} MB，其中 {biggest.filename if biggest else ''} "
-                                   f"{(biggest.file_size if biggest else 0) // 1024 // 1024} MB；上限共 {MAX_UNPACKED_BYTES // 1024 // 1024} MB、"
-                                   f"每部分 {MAX_PART_BYTES // 1024 // 1024} MB）；请删掉多余的工作表和格式，或分成几个文件导入")
+    if not parts:
+        return
+    total, biggest = sum(p.file_size for p in parts), max(parts, key=lambda p: p.file_size)
+    if len(parts) > MAX_PARTS or total > MAX_UNPACKED_BYTES or biggest.file_size > MAX_PART_BYTES:
+        raise UnreadableFile(path, f"工作簿解压后太大（{len(parts)} 个部分共 {total >> 20} MB，最大的 {biggest.filename} {biggest.file_size >> 20} MB；"
+                                   f"上限是 {MAX_PARTS} 个部分共 {MAX_UNPACKED_BYTES >> 20} MB、每部分 {MAX_PART_BYTES >> 20} MB）；"
+                                   "请删掉多余的工作表和格式，或分成几个文件导入")
 
 
 def _limited(source: str, rows) -> list[tuple[int, list[object]]]:
@@ -154,8 +161,7 @@ def _read_csvs(path: Path) -> dict[Sheet, Table]:
         if not file.exists():
             continue
         try:
-            if file.stat().st_size > MAX_FILE_BYTES:
-                raise UnreadableFile(file, f"文件太大（{file.stat().st_size // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）；请分成几个文件导入")
+            _check_size(file)
             raw = file.read_bytes()
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:

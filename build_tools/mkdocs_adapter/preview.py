@@ -6,8 +6,8 @@ keeps the newest valid catalogue and renders a shell page the moment it is reque
 content: each is the exact page a release build would publish. The pages MkDocs lays out (lists, halls,
 departments) and the outputs are regenerated in the background by the preview's worker process, and written here
 only between MkDocs' builds: `mkdocs serve --dirty` decides whether a page changed once when it reads the pages and
-again when it writes them, and a source rewritten in between was written with no content (Material then failed on
-a hall page with "argument of type 'NoneType' is not iterable"). Writing them makes the server rebuild once more,
+again when it writes them, and a source rewritten in between was found unchanged, so not read, and then changed, so
+written without its content (Material failed on such a hall page: "argument of type 'NoneType' is not iterable"). Writing them makes the server rebuild once more,
 which then finds nothing new. While the content does not validate, every page served carries its problems at the
 top, until a save fixes them. The hooks hand requests and builds to `Preview`.
 """
@@ -96,11 +96,13 @@ class Preview:
         else:
             made = done.result()
         with self._lock:
-            if made is not None and self._building:
-                self._pending = made
-            elif made is not None:
-                self._write(made)
-            self._start_next()
+            try:
+                if made is not None and self._building:
+                    self._pending = made
+                elif made is not None:
+                    self._write(made)
+            finally:  # a file that cannot be written must not stop the regenerations after it
+                self._start_next()
 
     def _write(self, made: Regenerated) -> None:
         write_tree(made.sources, made.docs)
