@@ -103,21 +103,22 @@ def die_with(pid: int) -> None:
         handle = os.pidfd_open(pid)
     except (AttributeError, OSError):
         handle = None
-    if handle is None and not _alive(pid):
+    if handle is None and not alive(pid):
         os._exit(1)
 
     def watch() -> None:
         if handle is not None:
             select.select([handle], [], [])
         else:
-            while _alive(pid):
+            while alive(pid):
                 time.sleep(1)
         os._exit(1)
 
     threading.Thread(target=watch, name=f"die-with-{pid}", daemon=True).start()
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process `pid` exists (one of another user counts: it cannot be signalled, but it is there)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "build_tools"
 
 #: Lowest first. A module may import a module of a lower layer, or of its own top-level package in the same layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("problems", "settings", "text", "files", "workers"),     # leaves: no build_tools import
+    ("problems", "settings", "text", "files", "workers", "characters"),  # leaves: no build_tools import
     ("urls", "schema"),                                         # leaves that use a leaf
     ("situations",),                                            # what applies for given answers (办理情形)
     ("load",),                                                  # files -> documents (and the code registry)

@@ -160,7 +160,13 @@ def test_new_sop_and_guide_validate(sample: Path, capsys):
 @pytest.mark.parametrize("args, message", [
     (["matter", "--department", "scjg", "--name", "企业名称自主申报"], "无法从名称“企业名称自主申报”得出英文 id；请用 --id 指定"),
     (["matter", "--department", "nope", "--name", "x", "--id", "x"], "找不到部门“nope”"),
-    (["matter", "--department", "scjg", "--name", "x", "--id", "Bad_Id"], "id“Bad_Id”不合法"),
+    (["matter", "--department", "scjg", "--name", "x", "--id", "Bad_Id"], "id“Bad_Id”不能用：只能用小写字母、数字和连字符"),
+    # Issue #20: past the 80 characters a file may be named, and names Windows keeps for devices.
+    (["matter", "--department", "scjg", "--name", "x", "--id", "a" * 120], "id 太长（120 个字符，最多 80 个）"),
+    (["matter", "--department", "scjg", "--name", "x", "--id", "a" * 300], "id 太长（300 个字符，最多 80 个）"),
+    (["matter", "--department", "scjg", "--name", "x", "--id", "con"], "“con”是 Windows 保留的设备名"),
+    (["sop", "--department", "scjg", "--name", "x", "--id", "lpt1"], "“lpt1”是 Windows 保留的设备名"),
+    (["guide", "--department", "scjg", "--name", "AUX", "--matters", "canjiren-zheng,qiye-sheli-dengji"], "“aux”是 Windows 保留的设备名"),
     (["matter", "--department", "scjg", "--name", "x", "--id", "canjiren-zheng"], "matters/canjiren-zheng.yaml 已经存在"),
     (["matter", "--department", "scjg", "--name", "x", "--id", "x", "--catalog", "123"], "基本编码“123”应为 12 位数字或大写字母"),
     (["sop", "--department", "scjg", "--name", "x", "--id", "x", "--matter", "nope"], "找不到事项“nope”"),
@@ -172,7 +178,7 @@ def test_new_refuses_bad_input_and_writes_nothing(sample: Path, capsys, args, me
     files = sorted(p for p in sample.rglob("*.yaml"))
     code, out, err = run_cli(capsys, "new", *args, "--root", sample)
     assert code == 1 and out == ""
-    assert message in err
+    assert message in err and "Traceback" not in err
     assert (sample / "registry/codes.yaml").read_bytes() == registry
     assert sorted(p for p in sample.rglob("*.yaml")) == files
 

@@ -4,8 +4,11 @@ the round trip YAML -> spreadsheet -> YAML -> spreadsheet that must lose nothing
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -299,3 +302,81 @@ _IDS = st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True)
 @given(st.dictionaries(_IDS, _IDS | st.lists(_IDS, min_size=1, max_size=4), min_size=1, max_size=4))
 def test_an_answers_cell_reads_back_as_the_answers_it_was_written_from(answers):
     assert _answers(answers_cell(answers)) == (answers, None)
+
+
+# --- hostile files (issue #20): sizes, rows and cells are limited before and while reading -------------------
+
+
+def _rezipped(xlsx: bytes, replace: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, replace.get(info.filename, source.read(info.filename)))
+    return out.getvalue()
+
+
+def _one_problem(capsys, path: Path, root: Path) -> str:
+    assert run_import(path, "--root", root) == 1
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 1 and "Traceback" not in out + err, out + err
+    return lines[0]
+
+
+def test_an_xlsx_that_unpacks_too_large_is_refused_before_reading(staff_files, tmp_path, capsys):
+    """A 1 GiB cell or ten million rows compress to a megabyte: the parts' stated sizes are checked first."""
+    from build_tools.export.workbook import MAX_PART_BYTES
+
+    huge = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>' + b"A" * (MAX_PART_BYTES + 1) + b"</t></si></sst>"
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(_rezipped(staff_files["api/catalogue.xlsx"], {"xl/sharedStrings.xml": huge}))
+    assert path.stat().st_size < 1024 * 1024
+    assert _one_problem(capsys, path, tmp_path).startswith(f"{path}:1:1: 工作簿解压后太大")
+
+
+def test_too_many_rows_are_refused_at_the_first_row_past_the_limit(tmp_path, capsys, monkeypatch):
+    from build_tools.export import workbook
+    from build_tools.export.spreadsheetml import Worksheet, workbook_bytes
+
+    monkeypatch.setattr(workbook, "MAX_ROWS", 500)
+    data = workbook_bytes([Worksheet("事项", ["事项 id"], [[f"m{i}"] for i in range(600)])], dt.datetime(2026, 1, 1), "test")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("xl/worksheets/sheet1.xml")
+    path = tmp_path / "rows.xlsx"  # without its <dimension>, as in the report: the reader cannot know the size
+    path.write_bytes(_rezipped(data, {"xl/worksheets/sheet1.xml": re.sub(rb"<dimension [^>]*/>", b"", xml)}))
+    assert _one_problem(capsys, path, tmp_path) == f"{path}[事项]:501:1: 行数太多（超过 500 行）；请删掉空行和多余的行，或分成几个文件导入"
+
+
+def test_a_stated_size_of_the_whole_grid_does_not_pad_the_rows(staff_files, tmp_path):
+    from build_tools.export.tables import MATTERS
+    from build_tools.export.workbook import read_tables
+
+    with zipfile.ZipFile(io.BytesIO(staff_files["api/catalogue.xlsx"])) as z:
+        name = next(n for n in z.namelist() if n.startswith("xl/worksheets/"))
+        xml = z.read(name)
+    path = tmp_path / "grid.xlsx"
+    path.write_bytes(_rezipped(staff_files["api/catalogue.xlsx"], {name: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', xml)}))
+    tables, _ = read_tables(path)
+    assert max(len(values) for _, values in tables[MATTERS].rows) < 200
+
+
+@pytest.mark.parametrize("length", [40_000, 200_000])
+def test_a_cell_too_long_is_refused_at_its_cell(staff_files, tmp_path, capsys, length):
+    for name, data in staff_files.items():
+        if name.endswith(".csv"):
+            (tmp_path / Path(name).name).write_bytes(data)
+    matters = tmp_path / "catalogue.csv"
+    rows = matters.read_text(encoding="utf-8-sig").splitlines()
+    fields = rows[1].split(",")
+    fields[1] = "长" * length
+    matters.write_text("\n".join([rows[0], ",".join(fields), *rows[2:]]) + "\n", encoding="utf-8")
+    problem = _one_problem(capsys, matters, tmp_path)
+    assert problem.startswith(f"{matters}:2:") and "单元格太长" in problem and "32767" in problem
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_csv_is_named_as_utf16(tmp_path, capsys, encoding):
+    path = tmp_path / "m.csv"
+    path.write_bytes("事项 id,事项名称\nchusheng-dengji,出生登记\n".encode(encoding))
+    problem = _one_problem(capsys, path, tmp_path)
+    assert problem.startswith(f"{path}:1:1: 不是 UTF-8 编码（看起来是 UTF-16）") and "GBK" not in problem

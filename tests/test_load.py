@@ -23,6 +23,7 @@ from build_tools.load import load_file, load_tree
 from build_tools.load.yamlpos import (
     MAX_BYTES,
     MAX_DEPTH,
+    MAX_EXPANDED_BYTES,
     MAX_NODES,
     REGISTRY_MAX_BYTES,
     REGISTRY_PATH,
@@ -241,6 +242,12 @@ def test_gbk_file_names_the_encoding_and_first_bad_byte():
     )
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_file_names_the_encoding_with_or_without_a_byte_order_mark(encoding):
+    _, problem = decode(P, "id: qiye\nname: 企业设立登记\n".encode(encoding))
+    assert "（看起来是 UTF-16）" in problem.message and "GBK" not in problem.message
+
+
 def test_gbk_file_through_load_file(tmp_path: Path):
     (tmp_path / "matters").mkdir()
     path = tmp_path / "matters" / "a.yaml"
@@ -338,13 +345,13 @@ def test_utf16_with_bom_is_named():
 
 def test_control_character_position():
     text = "a: 1\nb: x\x01y\n"
-    assert only_problem(text) == "x.yaml:2:5: 这里有不能出现的控制字符（看不见的特殊字符），请删掉"
+    assert only_problem(text) == "x.yaml:2:5: 这里有看不见的控制字符 U+0001，它会让页面和导出的表格出错；请删掉它（常见于从其他系统复制的文字）"
 
 
 def test_control_character_is_reported_not_raised():
     doc, problems = load_text(P, "a: 1\nb: x\x00y\n")
     assert doc is None and len(problems) == 1
-    assert problems[0].message == "这里有不能出现的控制字符（看不见的特殊字符），请删掉"
+    assert problems[0].message == "这里有看不见的控制字符 U+0000（NUL，空字符），它会让页面和导出的表格出错；请删掉它（常见于从其他系统复制的文字）"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -457,6 +464,35 @@ def test_billion_laughs_is_refused_quickly():
     assert re.fullmatch(
         rf"x\.yaml:\d+:\d+: 内容展开后超过 {MAX_NODES} 个节点（可能是别名“\*”反复引用）；请直接写出内容，不要用锚点和别名", result
     ), result
+
+
+def test_a_long_text_repeated_by_aliases_is_refused():
+    """Issue #20: one 4,000-character answer and 16,000 aliases to it are few nodes but a 387 MB page."""
+    text = "a: &x " + "长" * 4000 + "\nb: [" + ",".join(["*x"] * 16_000) + "]\n"
+    assert len(text.encode()) < MAX_BYTES and 16_000 < MAX_NODES
+    first_too_many = (MAX_EXPANDED_BYTES - len(text.encode())) // len(("&x " + "长" * 4000).encode()) + 1
+    line, col = pos(text, "*x", nth=first_too_many)
+    assert only_problem(text) == (f"x.yaml:{line}:{col}: 内容展开后超过 {MAX_EXPANDED_BYTES // 1024} KiB（别名“*”把内容重复得太多）；"
+                                  "请直接写出内容，不要用锚点和别名")
+
+
+def test_aliases_inside_an_anchored_list_count_as_often_as_that_list_is_repeated():
+    text = "a: &x " + "长" * 3000 + "\nb: &y [*x, *x, *x, *x, *x, *x, *x, *x, *x, *x]\nc: [" + ",".join(["*y"] * 20) + "]\n"
+    assert "KiB" in only_problem(text)
+    assert load_text(P, text.replace(",".join(["*y"] * 20), "*y"))[1] == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(length=st.integers(1, 6000), repeats=st.integers(0, 400))
+def test_expanded_size_limit_is_exact(length, repeats):
+    """What an alias repeats is its anchored node's source (`&x ` and the text): accepted exactly while the file
+    and the repetitions together stay within the limit."""
+    text = "a: &x " + "长" * length + "\nb: [" + ",".join(["*x"] * repeats) + "]\n"
+    expanded = len(text.encode()) + repeats * len(("&x " + "长" * length).encode())
+    doc, problems = load_text(P, text)
+    assert (doc is not None) == (expanded <= MAX_EXPANDED_BYTES), problems
+    if doc is not None:
+        assert doc.data["b"] == ["长" * length] * repeats
 
 
 def test_many_plain_nodes_hit_the_node_limit():

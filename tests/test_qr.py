@@ -17,6 +17,7 @@ import yaml
 from build_tools.cli import main as cli
 from build_tools.qr.links import ErrorLevel, line_path, make_qr, png
 from build_tools.load.registry import REGISTRY, load_registry
+from build_tools.model import load_catalogue
 from build_tools.settings import load_settings
 from build_tools.validate import validate_tree
 
@@ -171,13 +172,65 @@ def _git(root: Path, *args: str) -> None:
 ])
 def test_removed_or_reused_code_fails_the_check(tmp_path, capsys, edit, message):
     root = copy_project(tmp_path / "p")
-    _git(root, "init", "-q")
-    _git(root, "-c", "user.email=t@example.gov.cn", "-c", "user.name=t", "add", REGISTRY.as_posix())
-    _git(root, "-c", "user.email=t@example.gov.cn", "-c", "user.name=t", "commit", "-qm", "codes")
+    _committed(root)
     registry = root / REGISTRY
     registry.write_text(edit(registry.read_text(encoding="utf-8")), encoding="utf-8")
     assert cli(["codes", "check", "--root", str(root), "--base", "HEAD"]) == 1
     assert message in capsys.readouterr().out
+
+
+def _committed(root: Path) -> None:
+    _git(root, "init", "-q")
+    _git(root, "-c", "user.email=t@example.gov.cn", "-c", "user.name=t", "add", REGISTRY.as_posix())
+    _git(root, "-c", "user.email=t@example.gov.cn", "-c", "user.name=t", "commit", "-qm", "codes")
+
+
+def _rename(root: Path, old: str, new: str) -> None:
+    """What an editor does to change a matter's id: the file, its id, every reference, and the code's entry."""
+    (root / "matters" / f"{old}.yaml").rename(root / "matters" / f"{new}.yaml")
+    for path in [*root.glob("*/*.yaml"), root / REGISTRY]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(rf"\b{old}\b(?!-)", new, text), encoding="utf-8")
+    registry = root / REGISTRY
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(re.sub(rf"(id: {new}, issued: [0-9-]+)\}}", rf"\1, renamed_from: [{old}]}}", text), encoding="utf-8")
+
+
+def test_a_renamed_matter_keeps_its_code_and_its_old_address_redirects(tmp_path, capsys):
+    """Issue #20: after a rename the QR code worked but `matters/<old id>/` was a 404 for old links and bookmarks."""
+    root = copy_project(tmp_path / "p")
+    _committed(root)
+    code = next(c for c, e in load_registry(root)[0].items() if e.id == "fapiao-daikai")
+    _rename(root, "fapiao-daikai", "fapiao-daikai-ziranren")
+    result = validate_tree(root)
+    assert result.ok, "\n".join(map(str, result.problems))
+    assert cli(["codes", "check", "--root", str(root), "--base", "HEAD"]) == 0
+    site = root / "site"
+    assert cli(["build", "--root", str(root), "--out", str(site), "--no-booklets", "--quiet"]) == 0
+    new_page = site / "matters" / "fapiao-daikai-ziranren" / "index.html"
+    assert stub_target(site / "matters" / "fapiao-daikai" / "index.html") == new_page.resolve()
+    assert stub_target(site / "Q" / code / "index.html") == new_page.resolve()
+    assert "matters/fapiao-daikai/" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+    # The earlier id is kept for good, and cannot name another matter (its address would lead two ways).
+    registry = root / REGISTRY
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text.replace(", renamed_from: [fapiao-daikai]", ""), encoding="utf-8")
+    capsys.readouterr()
+    assert cli(["codes", "check", "--root", str(root), "--base", "HEAD"]) == 1
+    assert "renamed_from: [fapiao-daikai]" in capsys.readouterr().out
+    registry.write_text(text.replace("renamed_from: [fapiao-daikai]", "renamed_from: [wanshui-zhengming]"), encoding="utf-8")
+    assert any("原 id“wanshui-zhengming”也是现在一个文件的 id" in p.message for p in validate_tree(root).problems)
+
+
+@pytest.mark.parametrize("git", [True, False])
+def test_codes_check_against_a_base_that_does_not_exist_fails(tmp_path, capsys, git):
+    """Issue #20: a mistyped or unfetched base passed CI as 无需比较."""
+    root = copy_project(tmp_path / "p")
+    if git:
+        _committed(root)
+    assert cli(["codes", "check", "--root", str(root), "--base", "no-such-branch"]) == 1
+    err = capsys.readouterr().err
+    assert "找不到 git 版本“no-such-branch”" in err and "检查不通过" in err and "无需比较" not in err
 
 
 def test_assign_keeps_existing_codes_and_adds_new_ones(tmp_path):
@@ -248,3 +301,18 @@ def test_a_situation_has_a_short_link_that_opens_its_case(site):
     assert _nginx_target(nginx, "/Q/M0021/S-NO-LONGER-LISTED") == "matters/qiye-biangeng-dengji/", "a printed code never breaks"
     apache = (site / "short-links.apache.conf").read_text(encoding="utf-8")
     assert apache.index("^q/M0021/S-JIANSHI(") < apache.index("^q/M0021/s-[a-z0-9-]+(")
+
+
+def test_a_public_proof_sheet_prints_no_staff_only_sop(tmp_path):
+    """Issue #20: `qr --proof` printed the titles of SOPs only staff may see; now it is for the public by default."""
+    root = copy_project(tmp_path / "p")
+    catalogue = load_catalogue(root)
+    internal = [s for s in catalogue.sops.values() if s.audience.value == "内部"]
+    public = [s for s in catalogue.sops.values() if s.audience.value == "公开"]
+    assert internal and public
+    sheets = {}
+    for audience in ("public", "staff"):
+        assert cli(["qr", "--proof", "--root", str(root), "--out", str(tmp_path / audience), *(["--audience", audience] if audience == "staff" else [])]) == 0
+        sheets[audience] = "".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / audience).glob("proof-*.svg")))
+    shown = {audience: {s.id for s in catalogue.sops.values() if f"sop:{s.id}<" in text or s.title[:15] in text} for audience, text in sheets.items()}
+    assert shown["public"] == {s.id for s in public} and shown["staff"] == {s.id for s in internal + public}

@@ -274,6 +274,7 @@ def test_console_page_is_served_with_a_strict_policy(server):
     with urllib.request.urlopen(f"{server}/", timeout=30) as resp:
         policy = resp.headers["Content-Security-Policy"]
     assert "script-src 'nonce-" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy  # no other page may frame the console (clickjacking)
 
 
 def test_foreign_host_header_refused_without_token(server):
@@ -289,7 +290,25 @@ def test_token_required_on_every_request_when_configured(index):
         assert _get(f"{base}/")[0] == 401
         assert _get(f"{base}/api/search?q={_q('低保')}", {"Authorization": "Bearer wrong"})[0] == 401
         assert _get(f"{base}/api/search?q={_q('低保')}", {"Authorization": "Bearer s3cret"})[0] == 200
-        assert _get(f"{base}/?token=s3cret")[0] == 200
+        # One way to give the token, the header (README): in the address it would stay in histories and logs.
+        for url in (f"{base}/?token=s3cret", f"{base}/api/search?q={_q('低保')}&token=s3cret"):
+            status, body = _get(url, {"Authorization": "Bearer s3cret"})
+            assert status == 400 and "请求头 Authorization: Bearer" in body["error"]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_an_idle_connection_is_closed(index):
+    """Issue #20: a connection that sends nothing held a thread for ever."""
+    import socket
+
+    httpd = make_server(Service(index, token=None, idle_timeout=0.2), "127.0.0.1", 0)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with socket.create_connection(httpd.server_address[:2], timeout=60) as idle:
+            idle.sendall(b"GET /api/search?q=x HTTP/1.1\r\n")  # and then nothing: no end of the headers
+            assert idle.recv(1024) == b""  # closed by the server (the client would wait its 60 s and fail)
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -72,10 +72,15 @@ def test_saving_a_matter_updates_the_served_page(tmp_path):
         site = tmp_path / "full"
         build(root, Audience.PUBLIC, site)
         assert _LIVERELOAD.sub("", served) == (site / "matters" / "wanshui-zhengming" / "index.html").read_text(encoding="utf-8")
-        # A broken save keeps the last good page and says what is wrong, instead of taking the page down.
+        # A broken save keeps the last good page and says what is wrong on it (every page), instead of taking the
+        # page down; fixed, the problems go.
         source.write_text(text.replace("\nsummary: ", "\nsumary: ", 1), encoding="utf-8")
-        time.sleep(3)
-        _wait_for(url, lambda html: "【已更新】" in html, 60)  # (MkDocs empties its folder while it rebuilds)
+        problem = f"matters/wanshui-zhengming.yaml:{text[:text.index(chr(10) + 'summary: ') + 1].count(chr(10)) + 1}:1: 未知字段“sumary”"
+        broken = _wait_for(url, lambda html: problem in html, 60)
+        assert "【已更新】" in broken  # the last good page
+        assert problem in _wait_for(f"http://127.0.0.1:{port}/halls/district-hall/", lambda html: problem in html, 60)
+        source.write_text(text, encoding="utf-8")
+        _wait_for(url, lambda html: "baike-preview-problems" not in html and "完税证明" in html, 60)
     finally:
         server.terminate()
         _, err = server.communicate(timeout=20)

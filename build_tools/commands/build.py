@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..model import Audience
 from ..problems import ContentError
-from ..publish import MkDocsError, Timings, build
+from ..publish import MkDocsError, OutputRefused, Timings, build
 
 HELP = "构建网站（公开版或工作人员版）；构建失败时保留原来的网站不动"
 
@@ -33,6 +33,9 @@ def run(args: argparse.Namespace) -> int:
         for problem in err.problems:
             print(problem)
         print(f"发现 {len(err.problems)} 个问题，没有构建；{out} 保持原样。", file=sys.stderr)
+        return 1
+    except OutputRefused as err:
+        print(err, file=sys.stderr)
         return 1
     except MkDocsError as err:
         print(f"网站生成失败，{out} 保持原样：\n{err}", file=sys.stderr)

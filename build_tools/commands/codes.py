@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..load.yamlpos import load_text
-from ..load.registry import REGISTRY, Entry, assign, compare, dump, load_registry
+from ..load.registry import REGISTRY, assign, compare, dump, load_registry, registry_entries
 from ..validate import validate_tree
 
 HELP = "分配短码（assign），或检查已发出的短码没有被删除或改指向（check --base REV）"
@@ -44,12 +44,17 @@ def _assign(root: Path) -> int:
 
 
 def _check(root: Path, base: str) -> int:
+    """Against `base`, which must exist: a mistyped or unfetched branch in CI is a failure, not "nothing to compare"."""
+    found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}"], cwd=root, capture_output=True, text=True)
+    if found.returncode != 0:
+        print(f"找不到 git 版本“{base}”（分支、标签或提交）：请检查拼写；在 CI 里要先 git fetch 这个分支。没有比较，检查不通过。", file=sys.stderr)
+        return 1
     proc = subprocess.run(["git", "show", f"{base}:{REGISTRY.as_posix()}"], cwd=root, capture_output=True, text=True)
     if proc.returncode != 0:
         print(f"{base} 中还没有 {REGISTRY}，无需比较。", file=sys.stderr)
         return 0
     doc, problems = load_text(f"{base}:{REGISTRY.as_posix()}", proc.stdout)
-    old = {} if doc is None else {str(c): Entry(str(c), v["kind"], v["id"], v["issued"]) for c, v in (doc.data.get("codes") or {}).items()}
+    old = registry_entries(doc)[0] if doc is not None else {}
     new, _doc, problems = load_registry(root)
     errors = [str(p) for p in problems] + [f"{REGISTRY}:1:1: {e}" for e in compare(old, new)]
     for e in errors:

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..export.importer import plan_import, write_plan
 from ..export.template import FOLDER, EXAMPLE_ID, template_files
 from ..export.workbook import UnreadableFile
+from ..problems import Severity
 
 HELP = "把部门填写的表格（.xlsx 或 .csv，模板见 templates/import/）转成事项 YAML 文件；逐行报告问题，全部通过才写入，不加 --update 不覆盖已有文件"
 
@@ -44,8 +45,9 @@ def run(args: argparse.Namespace) -> int:
         print(problem)
     if plan.skipped_examples:
         print(f"跳过了模板里的示例行（事项 id 为 {EXAMPLE_ID}）。", file=sys.stderr)
-    if plan.problems:
-        print(f"发现 {len(plan.problems)} 个问题，没有写入任何文件；请按上面的行号改好表格后重新导入。", file=sys.stderr)
+    errors = [p for p in plan.problems if p.severity is Severity.ERROR]
+    if errors:
+        print(f"发现 {len(errors)} 个问题，没有写入任何文件；请按上面的行号改好表格后重新导入。", file=sys.stderr)
         return 1
     if not plan.files:
         print("表格里没有要导入的事项。", file=sys.stderr)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import catalogue_or_problems
+from ..model import Audience, view
 from ..qr.links import ErrorLevel
 from ..qr.sheets import Sheet, hall_sheets, proof_sheets
 from ..render.site import make_environment
@@ -20,6 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--hall", help="大厅 id，例如 district-hall")
     target.add_argument("--proof", action="store_true", help="全部短码的校样页（打印前逐个扫码核对）")
+    parser.add_argument("--audience", choices=[a.value for a in Audience], default=Audience.PUBLIC.value,
+                        help="校样页给谁看：public（默认）不印内部 SOP 的标题和短码；staff 全部都印")
     parser.add_argument("--window", help="只印这个窗口办理的事项，例如 B05（需同时给 --hall）")
     parser.add_argument("--level", choices=[e.value for e in ErrorLevel], default=ErrorLevel.M.value,
                         help="纠错等级：m（默认，室内纸质）或 q（覆膜、户外、容易刮花的标牌）")
@@ -34,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.root)
     level = ErrorLevel(args.level)
     if args.proof:
-        sheets, stem = proof_sheets(catalogue, settings, level), "proof"
+        sheets, stem = proof_sheets(view(catalogue, Audience(args.audience)), settings, level), "proof"
     else:
         if args.hall not in catalogue.halls:
             print(f"找不到大厅“{args.hall}”；可用的大厅：{'、'.join(catalogue.halls)}", file=sys.stderr)

@@ -19,7 +19,7 @@ from typing import Any
 from ..load.registry import REGISTRY, Entry, assign, dump, load_registry
 from ..render.site import make_environment
 from ..schema import BY_NAME
-from ..schema.common import TimeUnit
+from ..schema.common import TimeUnit, id_problem
 from ..schema.matter import (Audience, BodyNature, Delivery, HandlingType, Level, MaterialForm, Matter, MatterType, Necessity,
                              OnlineDepth, PowerSource, ResultType, Scope)
 from ..schema.place import Department, Hall, HallType
@@ -27,7 +27,6 @@ from ..schema.sop import Category, OnFail, Phase, SopKind
 from ..validate import Parsed, validate_tree
 from .lint import PLACEHOLDER, PLACEHOLDER_CATALOG
 
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 #: 实施编码 = district prefix + 基本编码 + one letter for each implementation of the same 基本编码 (A, B …).
 _IMPLEMENTATION = re.compile(r"^(?P<prefix>[0-9A-Z]+?)(?P<catalog>[0-9A-Z]{12})(?P<letter>[A-Z])$")
 
@@ -66,12 +65,14 @@ def slug_for(name: str, given: str | None) -> str:
     """The id: `given`, or the name itself when it is already ASCII words. Chinese names need `--id`: ids are
     permanent URLs and a machine transliteration (多音字) is not something to make permanent unseen."""
     if given is not None:
-        if not _SLUG.match(given):
-            raise ScaffoldError(f"id“{given}”不合法：只能用小写字母、数字和连字符，例如 qiye-sheli-dengji")
+        if problem := id_problem(given):
+            raise ScaffoldError(f"id“{given[:40]}{'…' if len(given) > 40 else ''}”不能用：{problem}")
         return given
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     if not name.isascii() or not slug:
         raise ScaffoldError(f"无法从名称“{name}”得出英文 id；请用 --id 指定，小写拼音或英文加连字符，例如 --id qiye-sheli-dengji")
+    if problem := id_problem(slug):
+        raise ScaffoldError(f"从名称得出的 id 不能用：{problem}；请用 --id 指定")
     return slug
 
 

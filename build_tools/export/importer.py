@@ -18,23 +18,25 @@ from pathlib import Path
 from typing import Any
 
 from ..load.yamlpos import Document, Loc, load_text
-from ..problems import Problem
+from ..problems import Problem, Severity
 from ..schema import Matter
 from ..validate import validate_tree
-from ..validate.fields import check_document
+from ..validate.fields import character_problems, check_document
 from ..validate.rules import RULES, Parsed
 from ..schema.reference import field_rows
-from ..schema.common import UNSTATED
+from ..schema.common import UNSTATED, id_problem
 from .tables import EMPTY_LIST, LIST_SEPARATOR, MATTER_ID, MATTERS, NO, SHEETS, YES, Column, Kind, Role, Sheet, get_path
 from .template import EXAMPLE_ID
 from .workbook import Table, read_tables
 from ..load.yamlout import matter_yaml
 
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DATE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
 #: Internal fields are blank in a public export: replacing a file keeps its values rather than erase them.
 _INTERNAL = tuple(r.path for r in field_rows(Matter) if r.internal and "[]" not in r.path)
+#: Text a spreadsheet would run as a formula: `=…`, `@…`, and `+`/`-` before a name or a bracket (`+SUM(1,1)`,
+#: `-cmd|…`); not a phone number (+86…), a Markdown list (- 第一项) or a negative number.
+_FORMULA = re.compile(r"[=@]|[+-]\s*[A-Za-z_(]")
 _TRUE = {YES, "true", "TRUE", "True"}
 _FALSE = {NO, "false", "FALSE", "False"}
 
@@ -48,8 +50,8 @@ class Origin:
     col: int
     header: str | None = None
 
-    def problem(self, message: str) -> Problem:
-        return Problem(self.source, self.row, self.col, f"列“{self.header}”：{message}" if self.header else message)
+    def problem(self, message: str, severity: Severity = Severity.ERROR) -> Problem:
+        return Problem(self.source, self.row, self.col, f"列“{self.header}”：{message}" if self.header else message, severity)
 
 
 @dataclass
@@ -191,9 +193,8 @@ class _Reader:
         return layout
 
     def _matter(self, mid: str, origin: Origin, values: list, layout: dict, sheet: Sheet, source: str) -> None:
-        if not _SLUG.match(mid):
-            self.problems.append(Origin(source, origin.row, origin.col, MATTER_ID).problem(
-                f"“{mid}”不能用作事项 id：只能用小写字母、数字和连字符，例如 qiye-sheli-dengji"))
+        if problem := id_problem(mid):
+            self.problems.append(Origin(source, origin.row, origin.col, MATTER_ID).problem(f"“{mid[:40]}”不能用作事项 id：{problem}"))
             self.rejected.add(mid)
             return
         if mid in self.drafts:
@@ -319,6 +320,10 @@ class _Reader:
             self.problems.append(cell.problem(problem))
             self.bad_cells.add(cell)
             return str(raw).strip()
+        formula = next((v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and _FORMULA.match(v)), None)
+        if formula:
+            self.problems.append(cell.problem(f"“{formula[:30]}”像电子表格公式（以“{formula[0]}”开头），打开表格时可能被当作公式运行；已按文字导入，"
+                                              "导出的 CSV 会在前面加“'”使它不运行。请确认这是要写的内容", Severity.WARNING))
         return value
 
 
@@ -437,6 +442,11 @@ def _check(drafts: list[Draft], root: Path, update: bool, source: str) -> tuple[
             problems.append(draft.row.problem(f"{path} 已经存在；确认要用表格内容替换它时，加上 --update 再导入"))
         if draft.id in existing.matters:
             _keep_internal(draft.data, existing.matters[draft.id][0].data)
+        cells, cell_locs = _indexed(path, draft.data)
+        hidden = character_problems(cells)  # checked here, at their cells: in the YAML they would name only the row
+        if hidden:
+            problems += [_at_cell(p, draft, cell_locs) for p in hidden]
+            continue
         text = matter_yaml(draft.data)
         doc, found = load_text(path, text)
         if doc is None:

@@ -14,6 +14,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..files import csv_bytes, csv_value
+from ..load.yamlpos import guess_encoding
 from ..problems import Problem
 from .spreadsheetml import Worksheet, workbook_bytes
 from .tables import BY_NAME, MATTERS, SHEETS, Kind, Row, Sheet, headers
@@ -36,15 +38,9 @@ def xlsx_bytes(tables: dict[Sheet, list[Row]], as_of: dt.date, guide: list[list[
 
 
 def csv_files(stem: str, tables: dict[Sheet, list[Row]]) -> dict[str, bytes]:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
-    files = {}
-    for sheet, rows in tables.items():
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(headers(sheet))
-        writer.writerows(rows)  # None is written as an empty field
-        files[csv_name(stem, sheet)] = out.getvalue().encode("utf-8-sig")
-    return files
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly; cells that would be formulas are
+    neutralised (`files.csv_cell`), and reading takes that off again."""
+    return {csv_name(stem, sheet): csv_bytes([headers(sheet), *rows]) for sheet, rows in tables.items()}
 
 
 def csv_name(stem: str, sheet: Sheet) -> str:
@@ -63,17 +59,30 @@ class Table:
     rows: list[tuple[int, list[object]]] = field(default_factory=list)
 
 
+#: Limits checked before and while a spreadsheet is read, so a small file cannot take the machine's memory or time
+#: (a 1.2 MB xlsx held a 1 GiB cell; a 1.5 MB one ten million rows). A department's workbook of 3,000 matters
+#: unpacks to about 45 MB and its longest sheet has some 15,000 rows.
+MAX_FILE_BYTES = 50 * 1024 * 1024  # the .xlsx or each .csv as stored
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # all parts of an .xlsx unpacked
+MAX_PART_BYTES = 25 * 1024 * 1024  # one part (a worksheet, the shared strings)
+MAX_PARTS = 1000
+MAX_ROWS = 100_000  # per sheet
+MAX_CELL_CHARS = 32_767  # Excel's own limit for a cell
+
+
 class UnreadableFile(Exception):
     """The file cannot be read as a spreadsheet at all; the problem says what to do."""
 
-    def __init__(self, path: Path, message: str):
+    def __init__(self, path: Path | str, message: str, row: int = 1, col: int = 1):
         super().__init__(message)
-        self.problem = Problem(str(path), 1, 1, message)
+        self.problem = Problem(str(path), row, col, message)
 
 
 def read_tables(path: Path) -> tuple[dict[Sheet, Table], list[str]]:
     """The sheets found in an .xlsx file, or in FILE.csv and its FILE.<slug>.csv companions; plus the names
     of worksheets that are not known sheets (the caller reports them)."""
+    if path.suffix.lower() in (".xlsx", ".csv"):
+        _check_size(path)
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(path)
     if path.suffix.lower() == ".csv":
@@ -85,9 +94,11 @@ def _read_xlsx(path: Path) -> tuple[dict[Sheet, Table], list[str]]:
     from openpyxl import load_workbook  # here: only reading needs openpyxl, and a build would import it for nothing
     from openpyxl.utils.exceptions import InvalidFileException
 
+    unreadable = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError)  # SyntaxError: XML's
     try:
+        _check_unpacked(path)
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+    except unreadable as err:
         raise UnreadableFile(path, f"无法作为 Excel 工作簿打开（{type(err).__name__}）；请用 Excel 或 WPS 另存为 .xlsx 后再导入") from None
     try:
         tables, unknown = {}, []
@@ -97,12 +108,49 @@ def _read_xlsx(path: Path) -> tuple[dict[Sheet, Table], list[str]]:
             if ws.title not in BY_NAME:
                 unknown.append(ws.title)
                 continue
-            rows = [(n, list(values)) for n, values in enumerate(ws.iter_rows(values_only=True), start=1)]
+            ws.reset_dimensions()  # rows as long as their cells: a stated size (A1:XFD1048576) would pad every row
+            source = f"{path}[{ws.title}]"
+            rows = _limited(source, ws.iter_rows(values_only=True))
             header = [_header(v) for v in rows[0][1]] if rows else []
-            tables[BY_NAME[ws.title]] = Table(f"{path}[{ws.title}]", header, rows[1:])
+            tables[BY_NAME[ws.title]] = Table(source, header, rows[1:])
         return tables, unknown
+    except unreadable as err:
+        raise UnreadableFile(path, f"工作簿内容已损坏，无法读取（{type(err).__name__}）；请用 Excel 或 WPS 另存为 .xlsx 后再导入") from None
     finally:
         wb.close()
+
+
+def _check_size(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise UnreadableFile(path, f"文件太大（{size // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）；请分成几个文件导入")
+
+
+def _check_unpacked(path: Path) -> None:
+    """The parts' sizes as the zip states them, before anything is unpacked (reading stops at the stated size)."""
+    with zipfile.ZipFile(path) as z:
+        parts = z.infolist()
+    if not parts:
+        return
+    total, biggest = sum(p.file_size for p in parts), max(parts, key=lambda p: p.file_size)
+    if len(parts) > MAX_PARTS or total > MAX_UNPACKED_BYTES or biggest.file_size > MAX_PART_BYTES:
+        raise UnreadableFile(path, f"工作簿解压后太大（{len(parts)} 个部分共 {total >> 20} MB，最大的 {biggest.filename} {biggest.file_size >> 20} MB；"
+                                   f"上限是 {MAX_PARTS} 个部分共 {MAX_UNPACKED_BYTES >> 20} MB、每部分 {MAX_PART_BYTES >> 20} MB）；"
+                                   "请删掉多余的工作表和格式，或分成几个文件导入")
+
+
+def _limited(source: str, rows) -> list[tuple[int, list[object]]]:
+    """The rows, numbered as the editor sees them; past MAX_ROWS rows, or at a cell longer than MAX_CELL_CHARS, the
+    file is refused there."""
+    read = []
+    for n, values in enumerate(rows, start=1):
+        if n > MAX_ROWS:
+            raise UnreadableFile(source, f"行数太多（超过 {MAX_ROWS} 行）；请删掉空行和多余的行，或分成几个文件导入", n, 1)
+        for col, value in enumerate(values, start=1):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise UnreadableFile(source, f"单元格太长（{len(value)} 个字，上限 {MAX_CELL_CHARS} 个字）", n, col)
+        read.append((n, list(values)))
+    return read
 
 
 def _read_csvs(path: Path) -> dict[Sheet, Table]:
@@ -113,15 +161,21 @@ def _read_csvs(path: Path) -> dict[Sheet, Table]:
         if not file.exists():
             continue
         try:
-            text = file.read_bytes().decode("utf-8-sig")
+            _check_size(file)
+            raw = file.read_bytes()
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise UnreadableFile(file, "不是 UTF-8 编码（可能是 GBK）；请在 Excel 里“另存为 → CSV UTF-8（逗号分隔）”后再导入") from None
+            guess = guess_encoding(raw) or "其他编码"
+            raise UnreadableFile(file, f"不是 UTF-8 编码（看起来是 {guess}）；请在 Excel 里“另存为 → CSV UTF-8（逗号分隔）”后再导入") from None
         except OSError as err:
             raise UnreadableFile(file, f"无法读取（{err.strerror}）") from None
+        reader = csv.reader(io.StringIO(text, newline=""))
         try:
-            rows = [(n, list(values)) for n, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)]
+            rows = [(n, [csv_value(v) for v in values]) for n, values in _limited(str(file), reader)]
         except csv.Error as err:
-            raise UnreadableFile(file, f"CSV 格式有误（{err}）") from None
+            if "field larger than field limit" in str(err):
+                raise UnreadableFile(file, f"单元格太长（上限 {MAX_CELL_CHARS} 个字）", reader.line_num) from None
+            raise UnreadableFile(file, f"CSV 格式有误（{err}）", reader.line_num) from None
         header = [_header(v) for v in rows[0][1]] if rows else []
         tables[sheet] = Table(str(file), header, rows[1:])
     return tables

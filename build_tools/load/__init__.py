@@ -11,6 +11,7 @@ from pathlib import Path
 from ..problems import Problem
 from ..workers import Pool, available_cpus
 from ..schema import CONTENT_TYPES, ContentType
+from ..schema.common import is_device_name
 from .yamlpos import Document, decode, load_text
 
 __all__ = ["Document", "LoadResult", "load_tree", "load_file", "FileCache"]
@@ -26,6 +27,16 @@ class FileCache(dict):
 
     def put(self, path: Path, stamp: tuple[int, int], what: str, value) -> None:
         self[(path, what)] = (stamp, value)
+
+
+#: Content reached through a symbolic link that leaves the repository is neither read nor published: reviewers and
+#: other checkouts cannot see it, and it could be any file of the machine.
+OUTSIDE = "这是指向仓库以外的符号链接；内容必须就放在仓库里（别人检出时看不到、审阅不到链接指向的文件），所以没有读取，也不会发布。请把文件本身放进来"
+
+
+def outside(root: Path, path: Path) -> bool:
+    """Whether `path` (followed through any links) lies outside the repository at `root`."""
+    return not path.resolve().is_relative_to(root.resolve())
 
 
 def stamp_of(path: Path) -> tuple[int, int]:
@@ -72,10 +83,18 @@ def load_tree(root: Path, workers: int | None = None, cache: FileCache | None = 
         result.documents[ctype.name] = []
         if not folder.is_dir():
             continue
+        if outside(root, folder):
+            result.problems.append(Problem(ctype.folder, 1, 1, OUTSIDE))
+            continue
         for path in sorted(folder.rglob("*")):
-            if path.suffix == ".yml":
-                result.problems.append(Problem(path.relative_to(root).as_posix(), 1, 1, "内容文件的扩展名应为 .yaml，请把 .yml 改成 .yaml"))
-            if path.suffix == ".yaml" and path.is_file():
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink() and outside(root, path):
+                result.problems.append(Problem(rel, 1, 1, OUTSIDE))
+            elif path.suffix == ".yml":
+                result.problems.append(Problem(rel, 1, 1, "内容文件的扩展名应为 .yaml，请把 .yml 改成 .yaml"))
+            elif path.suffix == ".yaml" and is_device_name(path.name):
+                result.problems.append(Problem(rel, 1, 1, f"文件名“{path.name}”是 Windows 保留的设备名，在 Windows 电脑上无法检出和打开；请改名（并改 id）"))
+            elif path.suffix == ".yaml" and path.is_file():
                 files.append((path, ctype))
     stamps = [stamp_of(path) for path, _ in files] if cache is not None else []
     loaded = [cache.get_fresh(path, stamp, "load") for (path, _), stamp in zip(files, stamps)] if cache is not None else [None] * len(files)

@@ -8,6 +8,7 @@ each of those as it goes and never recurses.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import orjson
 import yaml
 
+from ..characters import find_unsafe
 from ..problems import Problem
 
 Loc = tuple[str | int, ...]
@@ -23,6 +25,9 @@ Positions = dict[Loc, tuple[int, int]]
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 30
 MAX_NODES = 50_000
+#: The file with every alias written out, in UTF-8 bytes: a few aliases of a long text stay under the node limit
+#: and still made a 387 MB page, so what aliases repeat is counted in bytes too.
+MAX_EXPANDED_BYTES = 1024 * 1024
 
 #: `load.registry.REGISTRY`: written by `codes assign` with a line (about 80 bytes, 4 nodes) per matter, SOP, guide
 #: and hall of the whole catalogue, so at 10,000 matters it is 0.9 MB and 49,000 nodes, past the limits meant for
@@ -30,6 +35,7 @@ MAX_NODES = 50_000
 REGISTRY_PATH = "registry/codes.yaml"
 REGISTRY_MAX_BYTES = 16 * 1024 * 1024
 REGISTRY_MAX_NODES = 1_000_000
+REGISTRY_MAX_EXPANDED_BYTES = 32 * 1024 * 1024
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -194,12 +200,12 @@ def _pos(mark: yaml.Mark) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
-def limits(path: str) -> tuple[int, int]:
-    """Bytes and nodes allowed in the file at `path`; `REV:registry/codes.yaml` (the registry at a git revision)
-    is the registry too."""
+def limits(path: str) -> tuple[int, int, int]:
+    """Bytes, nodes and expanded bytes allowed in the file at `path`; `REV:registry/codes.yaml` (the registry at a
+    git revision) is the registry too."""
     if path.rpartition(":")[2] == REGISTRY_PATH:
-        return REGISTRY_MAX_BYTES, REGISTRY_MAX_NODES
-    return MAX_BYTES, MAX_NODES
+        return REGISTRY_MAX_BYTES, REGISTRY_MAX_NODES, REGISTRY_MAX_EXPANDED_BYTES
+    return MAX_BYTES, MAX_NODES, MAX_EXPANDED_BYTES
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, Problem | None]:
@@ -215,24 +221,34 @@ def decode(path: str, raw: bytes) -> tuple[str | None, Problem | None]:
         line = raw.count(b"\n", 0, err.start) + 1
         line_start = raw.rfind(b"\n", 0, err.start) + 1
         col = len(raw[line_start:err.start].decode("utf-8", errors="replace")) + 1
-        guess = _guess_encoding(raw)
-        return None, Problem(path, line, col, f"文件不是 UTF-8 编码{guess}；请在编辑器里选择“另存为 UTF-8”后再提交")
+        guess = guess_encoding(raw)
+        hint = "" if guess is None else f"（看起来是 {guess}{'，Windows 记事本常这样保存' if guess.startswith('GBK') else ''}）"
+        return None, Problem(path, line, col, f"文件不是 UTF-8 编码{hint}；请在编辑器里选择“另存为 UTF-8”后再提交")
 
 
-def _guess_encoding(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "（看起来是 UTF-16）"
+def guess_encoding(raw: bytes) -> str | None:
+    """The encoding bytes that are not UTF-8 were most likely saved in, for the message: "UTF-16" (with a byte-order
+    mark, or NUL bytes all at odd or all at even places: the high byte of ASCII characters, which no other text
+    encoding has), "GBK/GB18030" or "Big5"."""
+    head = raw[:1000]
+    nuls = {i % 2 for i, byte in enumerate(head) if byte == 0}
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or len(nuls) == 1:
+        return "UTF-16"
     for name, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5")):
         try:
             raw.decode(name)
         except UnicodeDecodeError:
             continue
-        return f"（看起来是 {label}，Windows 记事本常这样保存）"
-    return ""
+        return label
+    return None
 
 
 def load_text(path: str, text: str) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML text; return the document, or None and the problem that stopped parsing."""
+    bad = find_unsafe(text, source=True)  # before libyaml, which reads U+2028 as a line break and then misparses
+    if bad is not None:
+        line, col = text.count("\n", 0, bad.index) + 1, bad.index - (text.rfind("\n", 0, bad.index) + 1) + 1
+        return None, [Problem(path, line, col, f"这里有{bad.describe()}")]
     try:
         data = _parse(path, text)
     except _Stop as stop:
@@ -257,7 +273,7 @@ def _parse(path: str, text: str, positions: tuple[Positions, Positions] | None =
     """The data of `text`; positions of values and keys are recorded into `positions` if given."""
     parser = _Loader(text)
     try:
-        return _Builder(path, positions).build(iter(parser.get_event, None))  # None: past the end of the stream
+        return _Builder(path, text, positions).build(iter(parser.get_event, None))  # None: past the end of the stream
     except _Unlocated:
         return _parse(path, text, ({}, {}))
     finally:
@@ -279,10 +295,19 @@ class _Builder:
     variables and dispatches on the event's class instead of calling a method per event.
     """
 
-    def __init__(self, path: str, positions: tuple[Positions, Positions] | None):
-        self.path, self.positions = path, positions
-        self.max_nodes = limits(path)[1]
+    def __init__(self, path: str, text: str, positions: tuple[Positions, Positions] | None):
+        self.path, self.text, self.positions = path, text, positions
+        _, self.max_nodes, self.max_expanded = limits(path)
         self.constructor = yaml.constructor.SafeConstructor()
+
+    @functools.cached_property
+    def file_bytes(self) -> int:
+        """Asked for at the first alias only (most files have none)."""
+        return len(self.text.encode("utf-8"))
+
+    def span(self, start: int, end: int) -> int:
+        """UTF-8 bytes of the source between two character positions: what an alias to that node repeats."""
+        return len(self.text[start:end].encode("utf-8"))
 
     def fail(self, event: yaml.Event, message: str) -> _Stop:
         line, col = _pos(event.start_mark)
@@ -291,8 +316,9 @@ class _Builder:
     def build(self, events) -> Any:
         values, keys = self.positions or (None, None)
         max_nodes = self.max_nodes
-        anchors: dict[str, tuple[Any, int]] = {}
+        anchors: dict[str, tuple[Any, int, int]] = {}  # anchor -> (value, nodes, source bytes with aliases expanded)
         nodes = documents = 0
+        repeated = 0  # bytes the aliases so far repeat
         root: Any = None
         # The collection being filled: the container (None outside the root), whether it is a mapping, its
         # location (kept only while recording positions), and the key waiting for its value (None while the next
@@ -301,8 +327,9 @@ class _Builder:
         is_map = False
         loc: Loc = ()
         key: Any = None
-        # Per open collection: its parent's (container, is_map, loc), its anchor and the node count before it.
-        stack: list[tuple[Any, bool, Loc, str | None, int]] = []
+        # Per open collection: its parent's (container, is_map, loc), its anchor (name, where it starts, bytes
+        # repeated before it) and the node count before it.
+        stack: list[tuple[Any, bool, Loc, tuple[str, int, int] | None, int]] = []
         for event in events:
             cls = event.__class__
             if cls is _SCALAR:
@@ -324,12 +351,13 @@ class _Builder:
                 if event.tag is not None or event.implicit[0] and value[:1] in _IMPLICIT:  # else plain text
                     value = self.scalar(event)
                 if event.anchor:
-                    anchors[event.anchor] = (value, 1)
+                    anchors[event.anchor] = (value, 1, self.span(event.start_mark.index, event.end_mark.index))
             elif cls is _MAP_END or cls is _SEQ_END:
                 closed = container
                 container, is_map, loc, anchor, start = stack.pop()
                 if anchor:
-                    anchors[anchor] = (closed, nodes - start)
+                    name, begin, before = anchor
+                    anchors[name] = (closed, nodes - start, self.span(begin, event.end_mark.index) + repeated - before)
                 key = None
                 continue
             elif cls is _MAP_START or cls is _SEQ_START:
@@ -348,10 +376,13 @@ class _Builder:
                     raise self.not_a_key(event)
                 if event.anchor not in anchors:
                     raise self.fail(event, f"别名 *{event.anchor} 没有对应的锚点 &{event.anchor}")
-                value, size = anchors[event.anchor]
+                value, size, length = anchors[event.anchor]
                 nodes += size
+                repeated += length
                 if nodes > max_nodes:
                     raise self.too_many(event)
+                if repeated + self.file_bytes > self.max_expanded:
+                    raise self.too_large(event)
             elif cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -370,7 +401,7 @@ class _Builder:
             else:
                 container.append(value)
             if cls is _MAP_START or cls is _SEQ_START:
-                stack.append((container, is_map, loc, event.anchor, nodes - 1))
+                stack.append((container, is_map, loc, (event.anchor, event.start_mark.index, repeated) if event.anchor else None, nodes - 1))
                 container, is_map = value, cls is _MAP_START
                 if values is not None:
                     loc = child
@@ -378,6 +409,9 @@ class _Builder:
 
     def not_a_key(self, event: yaml.Event) -> _Stop:
         return self.fail(event, "字段名只能是文字；这里的字段名是列表或键值对，请检查缩进和冒号")
+
+    def too_large(self, event: yaml.Event) -> _Stop:
+        return self.fail(event, f"内容展开后超过 {self.max_expanded // 1024} KiB（别名“*”把内容重复得太多）；请直接写出内容，不要用锚点和别名")
 
     def too_many(self, event: yaml.Event) -> _Stop:
         return self.fail(event, f"内容展开后超过 {self.max_nodes} 个节点（可能是别名“*”反复引用）；请直接写出内容，不要用锚点和别名")

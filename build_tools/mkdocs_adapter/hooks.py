@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 # In a release build (ENV_PREGENERATED) this process only lays out the pages of a docs folder made already: it
 # needs the settings and the asides, so the compiler itself is imported inside the hooks that run it (mkdocs build
 # and serve without a release build), which saves the release build's MkDocs half a second of imports.
+from build_tools.files import mark_site  # noqa: E402
 from build_tools.mkdocs_adapter.contract import ENV_AUDIENCE, ENV_PREGENERATED, docs_dir  # noqa: E402
 from build_tools.mkdocs_adapter.shell import fill_shells, take_shells  # noqa: E402
 from build_tools.mkdocs_adapter.sitemap import add_to_sitemap  # noqa: E402
@@ -37,6 +38,7 @@ _serving = False
 #: while serving, the by-products for the site itself.
 _pages: list[ShellPage] = []
 _static: dict[str, bytes] = {}
+_audience = "public"  # of this process's builds (an Audience once the compiler is imported)
 
 
 def on_startup(command, dirty):
@@ -45,7 +47,7 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
-    global _pages, _static
+    global _pages, _static, _audience
     root = _root(config)
     audience = os.environ.get(ENV_AUDIENCE, "public")
     if os.environ.get(ENV_PREGENERATED):
@@ -56,17 +58,23 @@ def on_config(config):
         from build_tools.publish import generate_sources
         from build_tools.mkdocs_adapter.preview import preview_for
 
-        audience = Audience(audience)
+        audience = _audience = Audience(audience)
+        preview = preview_for(audience) if _serving else None
+        if preview:
+            preview.build_started()
         try:
-            generated = generate_sources(root, audience, preview=preview_for(audience) if _serving else None)
+            generated = generate_sources(root, audience, preview=preview)
         except ContentError as err:
             message = "内容有错误，页面没有更新：\n" + "\n".join(str(p) for p in err.problems)
-            if not _serving:
+            if not preview:
                 raise PluginError(message) from None
-            log.error(message)  # while serving, keep the last good pages up until the editor fixes the file
+            log.error(message)  # while serving, keep the last good pages up (showing the problems) until the editor fixes the file
+            preview.problems = err.problems
             settings = load_settings(root)
         else:
             settings, _pages, _static = generated.settings, generated.pages, generated.static
+            if preview:
+                preview.problems = []
             if generated.changed:
                 log.info("已重新生成 %d 个页面源文件", len(generated.changed))
     config.docs_dir = str(docs_dir(root, audience))
@@ -94,11 +102,22 @@ def on_post_build(config):
 
     site = Path(config.site_dir)
     if _serving:
-        preview_for(Audience(config.extra["audience"])).built(site, _pages or None, _static)
+        preview = preview_for(Audience(config.extra["audience"]))
+        preview.built(site, _pages or None, _static)
+        preview.build_finished()
     else:
         fill_shells(site, _pages, take_shells(site))
     if _pages:
         add_to_sitemap(site, config.site_url, [p.path.removesuffix("index.html") for p in _pages])
+    mark_site(site)  # as a release build does: `build` may then replace this folder
+
+
+def on_build_error(error):
+    """A failed build is over too: what the preview's worker made meanwhile may be written now."""
+    if _serving:
+        from build_tools.mkdocs_adapter.preview import preview_for
+
+        preview_for(_audience).build_finished()
 
 
 def on_serve(server, config, builder):
@@ -111,7 +130,7 @@ def on_serve(server, config, builder):
 
     def serve(environ, start_response):
         preview.refresh(site, environ.get("PATH_INFO", ""))
-        return app(environ, start_response)
+        return preview.respond(app, environ, start_response)
 
     server.set_app(serve)
     root = _root(config)

@@ -4,28 +4,47 @@ Saving a YAML file makes the server regenerate the docs folder and re-run MkDocs
 takes far longer than an editor wants to wait. Shell pages (render/shell.py) do not need MkDocs, so the preview
 keeps the newest valid catalogue and renders a shell page the moment it is requested, if it is older than the
 content: each is the exact page a release build would publish. The pages MkDocs lays out (lists, halls,
-departments) and the outputs are regenerated in the background by the preview's worker process; writing them
-makes the server rebuild once more, which then finds nothing new. The hooks hand requests and builds to `Preview`.
+departments) and the outputs are regenerated in the background by the preview's worker process, and written here
+only between MkDocs' builds: `mkdocs serve --dirty` decides whether a page changed once when it reads the pages and
+again when it writes them, and a source rewritten in between was found unchanged, so not read, and then changed, so
+written without its content (Material failed on such a hall page: "argument of type 'NoneType' is not iterable"). Writing them makes the server rebuild once more,
+which then finds nothing new. While the content does not validate, every page served carries its problems at the
+top, until a save fixes them. The hooks hand requests and builds to `Preview`.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..files import write_tree
 from ..load import FileCache
 from ..model import Audience, Catalogue
-from ..render.site import render_shell_page
+from ..problems import Problem
+from ..render.site import make_environment, render_shell_page
 from ..settings import Settings
 from ..workers import Pool
 from .shell import Shell, fill_shells, take_shells
 
 log = logging.getLogger("mkdocs.hooks.baike")
+#: Where the problems go in a served page: at the top of Material's content, else at the top of the body.
+_TOP = (re.compile(rb'<article class="md-content__inner md-typeset">'), re.compile(rb"<body[^>]*>"))
+
+
+@dataclass(frozen=True)
+class Regenerated:
+    """What the worker made after a save: the docs folder's files (written to `docs`, stale ones pruned) and the
+    outputs for the served site."""
+
+    docs: Path
+    sources: dict[str, bytes]
+    static: dict[str, bytes]
 
 
 @dataclass
@@ -42,9 +61,12 @@ class Preview:
     site: Path | None = None  # the folder being served
     _current: dict[str, int] = field(default_factory=dict)  # site path -> content version it was rendered from
     worker: Pool | None = None  # one process that regenerates lists and outputs after a save
+    problems: list[Problem] = field(default_factory=list)  # the content's errors, while it does not validate
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _running: Future | None = None
-    _next: Callable[[Path | None], object] | None = None
+    _next: Callable[[], Regenerated] | None = None
+    _building: bool = False  # MkDocs is between reading the docs folder and writing the site
+    _pending: Regenerated | None = None  # made while MkDocs was building: written when it is done
 
     def update(self, catalogue: Catalogue, settings: Settings) -> None:
         """New valid content: every rendered shell page is out of date from now on."""
@@ -52,9 +74,9 @@ class Preview:
             self.catalogue, self.settings = catalogue, settings
             self.version += 1
 
-    def in_background(self, job: Callable[[Path | None], object]) -> None:
-        """Run `job(site)` in the worker (so it does not slow the server's own rebuild down); while one runs, only
-        the newest job given meanwhile runs after it."""
+    def in_background(self, job: Callable[[], Regenerated]) -> None:
+        """Run `job()` in the worker (so it does not slow the server's own rebuild down); while one runs, only the
+        newest job given meanwhile runs after it. What it made is written once no build is running."""
         with self._lock:
             self._next = job
             if self._running is None or self._running.done():
@@ -64,14 +86,41 @@ class Preview:
         assert self.worker is not None
         job, self._next = self._next, None
         if job is not None:
-            self._running = self.worker.submit(job, self.site)
+            self._running = self.worker.submit(job)
             self._running.add_done_callback(self._finished)
 
     def _finished(self, done: Future) -> None:
+        made = None
         if done.exception() is not None:  # the next save tries again; the served pages stay as they are
             log.error("后台重新生成页面失败：%s", done.exception())
+        else:
+            made = done.result()
         with self._lock:
-            self._start_next()
+            try:
+                if made is not None and self._building:
+                    self._pending = made
+                elif made is not None:
+                    self._write(made)
+            finally:  # a file that cannot be written must not stop the regenerations after it
+                self._start_next()
+
+    def _write(self, made: Regenerated) -> None:
+        write_tree(made.sources, made.docs)
+        if self.site is not None:
+            write_tree(made.static, self.site, prune=False)
+
+    def build_started(self) -> None:
+        """MkDocs starts a build: from now until `build_finished` the docs folder is not written."""
+        with self._lock:
+            self._building = True
+
+    def build_finished(self) -> None:
+        """The build ended (done or failed): write what the worker made meanwhile."""
+        with self._lock:
+            self._building = False
+            made, self._pending = self._pending, None
+            if made is not None:
+                self._write(made)
 
     def built(self, site: Path, pages=None, static: dict[str, bytes] | None = None) -> None:
         """After MkDocs ran: keep the shells it laid out; with `pages` and `static` (the first build) write the
@@ -99,6 +148,30 @@ class Preview:
                 return
             fill_shells(site, [page], self.shells)
             self._current[path] = self.version
+
+    def respond(self, app: Callable[..., Iterable[bytes]], environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """`app`'s WSGI answer; while the content has problems, every HTML page (error pages too) shows them."""
+        problems = self.problems
+        if not problems:
+            return app(environ, start_response)
+        answer: dict[str, Any] = {}
+        body = b"".join(app(environ, lambda status, headers, exc_info=None: answer.update(status=status, headers=headers)))
+        headers = answer["headers"]
+        if any(k.lower() == "content-type" and v.startswith("text/html") for k, v in headers):
+            body = with_problems(body, problems)
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(body)))]
+        start_response(answer["status"], headers)
+        return [body]
+
+
+def with_problems(html: bytes, problems: list[Problem]) -> bytes:
+    """`html` with the box that lists the content's problems at the top of the page."""
+    box = make_environment().get_template("preview_problems.html.j2").render(problems=problems).encode("utf-8")
+    for top in _TOP:
+        found = top.search(html)
+        if found:
+            return html[:found.end()] + box + html[found.end():]
+    return box + html
 
 
 #: One preview per serving process (MkDocs may reload its hooks on every rebuild; this module stays).

@@ -4,7 +4,7 @@ with the outputs of `outputs.OUTPUTS` beside the pages."""
 from ..mkdocs_adapter.run import MkDocsError
 from .generate import Generated, generate_sources
 from .outputs import OUTPUTS, BuildInput, Output
-from .release import build
+from .release import OutputRefused, build
 from .timings import Timings
 
-__all__ = ["build", "generate_sources", "Generated", "Timings", "MkDocsError", "OUTPUTS", "Output", "BuildInput"]
+__all__ = ["build", "generate_sources", "Generated", "Timings", "MkDocsError", "OutputRefused", "OUTPUTS", "Output", "BuildInput"]

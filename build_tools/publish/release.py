@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -21,7 +22,7 @@ import time
 from concurrent.futures import Future, as_completed
 from pathlib import Path
 
-from ..files import move_into, write_files, write_tree
+from ..files import SITE_MARKER, mark_site, move_into, replaceable, write_files, write_tree
 from ..mkdocs_adapter.contract import docs_dir
 from ..mkdocs_adapter.run import MkDocsBuild
 from ..mkdocs_adapter.shell import Shell, fill_shells, take_shells
@@ -30,7 +31,7 @@ from ..model import Audience, load_catalogue, view
 from ..render.pages import shell_paths
 from ..render.site import Site, render_site, shell_pages
 from ..settings import load_settings
-from ..workers import Pool, available_cpus, state
+from ..workers import Pool, alive, available_cpus, state
 from .outputs import BuildInput, make_output, output_tasks
 from .timings import Timings
 
@@ -39,10 +40,28 @@ from .timings import Timings
 PAGES_PER_TASK = 100
 
 
+class OutputRefused(Exception):
+    """The output folder is not one a build may replace; the message says why and what to do."""
+
+
+def check_output(out: Path, root: Path) -> None:
+    """Refuse, before anything is touched, to replace a folder this program did not build (`--out .` would swap
+    the repository for the site), and the content repository itself or a folder holding it."""
+    out = out.resolve()
+    if out == root.resolve() or out in root.resolve().parents:
+        raise OutputRefused(f"输出目录 {out} 是内容仓库本身或它的上级文件夹；构建会把它整个替换掉，所以没有构建。请用 --out 指定一个单独的文件夹，例如 site/")
+    if not replaceable(out):
+        what = "是一个文件" if out.is_file() else f"不是空文件夹，也不是本程序构建的网站（里面没有 {SITE_MARKER} 标记文件）"
+        raise OutputRefused(f"输出目录 {out} {what}；构建会把它整个替换掉，为了不误删其中的文件，没有构建。"
+                            f"请换一个输出目录（例如 site/），或者确认里面的文件都不要了，自己删掉它再构建")
+
+
 def build(root: Path, audience: Audience, out: Path, timings: Timings | None = None, booklets: bool = False,
           jobs: int | None = None) -> Timings:
     """Full build into `out`, replacing it only on success; with `booklets`, also every hall's booklet PDF.
-    `jobs`: processes working in parallel (default: one per CPU; 1: everything in this process)."""
+    `jobs`: processes working in parallel (default: one per CPU; 1: everything in this process). Raises
+    `OutputRefused` if `out` is not a folder a build may replace."""
+    check_output(out, root)
     timings = timings or Timings()
     settings = load_settings(root)
     catalogue = timings.run("校验", load_catalogue, root)
@@ -57,9 +76,11 @@ def build(root: Path, audience: Audience, out: Path, timings: Timings | None = N
 
 def _build(given: BuildInput, out: Path, timings: Timings, jobs: int) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    _set_aside_stale(out)
+    # Staging folders carry this process's id, so a later build can tell those of a killed run from a running one's.
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-{os.getpid()}-", dir=out.parent))
     # Outputs are written beside the site and moved in at the end: MkDocs empties the site folder when it starts.
-    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}-aside-", dir=out.parent))
+    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}-aside-{os.getpid()}-", dir=out.parent))
     mkdocs = None
     try:
         with Pool(jobs if jobs > 1 else 0, given) as pool:
@@ -74,6 +95,7 @@ def _build(given: BuildInput, out: Path, timings: Timings, jobs: int) -> None:
                      for start in range(0, total, PAGES_PER_TASK)]
             timings.run("等待事项页面和附属文件", _collect, outputs, pages, timings)
         move_into(aside, staging)
+        mark_site(staging)
         add_to_sitemap(staging, given.settings.site_url, [path.removesuffix("index.html") for path in shell_paths(_site(given))])
         _swap(staging, out)
     except BaseException:
@@ -127,6 +149,16 @@ def _write_pages(site: Path, shells: dict[str, Shell], positions: range) -> tupl
     pages = shell_pages(given.catalogue, given.settings, given.audience, positions)
     fill_shells(site, pages, shells)
     return time.perf_counter() - start, len(pages)
+
+
+def _set_aside_stale(out: Path) -> None:
+    """Staging folders of earlier builds into `out` whose process has died (killed, or the machine went down) are
+    renamed to the old-site name that `_swap` deletes; those of a build still running are left alone."""
+    owned = re.compile(rf"\.{re.escape(out.name)}-(?:new|aside)-(\d+)-")
+    for path in out.parent.iterdir():
+        found = owned.match(path.name)
+        if found and path.is_dir() and not alive(int(found.group(1))):
+            path.rename(out.with_name(f".{out.name}-old-{os.getpid()}{path.name}"))
 
 
 def _swap(new: Path, out: Path) -> None:

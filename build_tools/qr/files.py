@@ -13,7 +13,7 @@ from jinja2 import Environment
 
 from ..model import Catalogue
 from ..settings import Settings
-from ..urls import short_url
+from ..urls import short_url, url_of
 from .links import ShortLink, all_links, line_path, make_qr, png, situation_links
 
 
@@ -41,11 +41,19 @@ def _drawn(url: str, download_path: str) -> PageQR:
 
 
 def link_files(catalogue: Catalogue, settings: Settings, env: Environment) -> dict[str, bytes]:
-    """Redirect stub per code and the nginx/Apache rules: cheap, and they need the catalogue."""
-    links = all_links(catalogue) + situation_links(catalogue)  # M0021/S-JIANSHI opens one case
+    """Redirect stub per code, per earlier page address of a renamed object (`renamed_from` in the registry: old
+    links and bookmarks keep working, as its code does), and the nginx/Apache rules: cheap, and they need the
+    catalogue."""
+    codes = all_links(catalogue)
+    links = codes + situation_links(catalogue)  # M0021/S-JIANSHI opens one case
     stub = env.get_template("redirect.html.j2")
     files = {f"Q/{link.code}/index.html": stub.render(link=link, settings=settings, root="../" * (link.code.count("/") + 2),
                                                       title=_title(catalogue, link)).encode() for link in links}
+    for link in codes:
+        for old in catalogue.codes[link.code].renamed_from:
+            address = url_of(link.kind, old)
+            files[address + "index.html"] = stub.render(link=link, settings=settings, root="../" * address.count("/"),
+                                                        title=_title(catalogue, link)).encode()
     for name in ("short-links.nginx.conf", "short-links.apache.conf"):
         files[name] = env.get_template(f"{name}.j2").render(links=links, settings=settings).encode()
     return files

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..files import csv_bytes, csv_value
 from ..model import Catalogue
 from ..model.checklist import ChecklistItem, checklist
 from ..schema import Hall
@@ -26,12 +27,7 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 
 def template_csv(items: Iterable[ChecklistItem]) -> bytes:
     """The blank results sheet: one row per item, SOP and item ids filled in. UTF-8 with BOM, so Excel opens it."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for c in items:
-        writer.writerow(["", "", "", "", c.sop.id, c.item.id, "", ""])
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes([COLUMNS, *(["", "", "", "", c.sop.id, c.item.id, "", ""] for c in items)])
 
 
 def inspection_files(catalogue: Catalogue) -> dict[str, bytes]:
@@ -105,7 +101,7 @@ class _Reader:
         except UnicodeDecodeError:
             text = data.decode("gb18030", errors="replace")  # Excel on Chinese Windows saves CSV as GBK
         try:
-            rows = list(csv.reader(io.StringIO(text, newline="")))
+            rows = [[csv_value(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
         except csv.Error as err:
             self.errors.append(RowError(name, None, f"不是可以读取的 CSV 文件（{err}）；请在表格软件里另存为 CSV"))
             return
@@ -289,15 +285,13 @@ def summarize(files: list[str], records: list[Record], items: list[ChecklistItem
 
 def report_csv(report: InspectionReport) -> bytes:
     """The report's two tables as one CSV for spreadsheets: `level` is hall or item. UTF-8 with BOM."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["level", "hall", "sop_id", "item_id", "category", "visits", "checks", "full_marks", "failures",
-                     "score_rate", "full_marks_pct", "failure_pct"])
+    rows: list[list[object]] = [["level", "hall", "sop_id", "item_id", "category", "visits", "checks", "full_marks", "failures",
+                     "score_rate", "full_marks_pct", "failure_pct"]]
     for h in report.halls:
         t = h.tally
-        writer.writerow(["hall", h.hall.name, "", "", "", h.visits, t.checks, t.full, t.failures, f"{t.score_rate:.1f}", f"{t.full_rate:.1f}", f"{t.failure_rate:.1f}"])
+        rows.append(["hall", h.hall.name, "", "", "", h.visits, t.checks, t.full, t.failures, f"{t.score_rate:.1f}", f"{t.full_rate:.1f}", f"{t.failure_rate:.1f}"])
     for i in report.items:
         t = i.tally
-        writer.writerow(["item", "", i.item.sop.id, i.item.item.id, i.item.item.category, "", t.checks, t.full, t.failures,
-                         f"{t.score_rate:.1f}", f"{t.full_rate:.1f}", f"{t.failure_rate:.1f}"])
-    return out.getvalue().encode("utf-8-sig")
+        rows.append(["item", "", i.item.sop.id, i.item.item.id, i.item.item.category, "", t.checks, t.full, t.failures,
+                     f"{t.score_rate:.1f}", f"{t.full_rate:.1f}", f"{t.failure_rate:.1f}"])
+    return csv_bytes(rows)

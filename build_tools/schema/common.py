@@ -8,6 +8,7 @@ on hover in their editor and in the generated field reference.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -33,7 +34,13 @@ def _count_or_unstated(value: Any, handler: Any) -> Any:
 #: A number of copies, or 未说明 where the source does not say.
 Count = Annotated[int | Unstated, Field(ge=0, le=20), WrapValidator(_count_or_unstated)]
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+#: An id: the file's name and part of a permanent address.
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_MAX = 80
+#: Names Windows keeps for devices whatever follows the first dot: `con.yaml` cannot be checked out or opened there.
+DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))})
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=ID_MAX)]
 LocalId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -118,6 +125,21 @@ class HistoryEntry(Strict):
     date: dt.date = Field(description="变更日期，格式 YYYY-MM-DD")
     change: Text = Field(description="变更内容，写给办事群众看")
     ref: str | None = Field(None, max_length=200, description="依据文件或文号")
+
+
+def is_device_name(file_name: str) -> bool:
+    return file_name.split(".", 1)[0].lower() in DEVICE_NAMES
+
+
+def id_problem(ident: str) -> str | None:
+    """What makes `ident` unusable as a new id (and so as a file name and a permanent address), for an editor."""
+    if len(ident) > ID_MAX:
+        return f"id 太长（{len(ident)} 个字符，最多 {ID_MAX} 个）：它是永久网址的一部分，请用简短的拼音或英文"
+    if not re.match(SLUG_PATTERN, ident):
+        return "只能用小写字母、数字和连字符，例如 qiye-sheli-dengji"
+    if is_device_name(ident):
+        return f"“{ident}”是 Windows 保留的设备名，这样命名的文件在 Windows 电脑上无法检出和打开；请换一个 id"
+    return None
 
 
 def field_docs(model: type[BaseModel]) -> dict[str, Any]:

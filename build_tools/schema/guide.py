@@ -21,6 +21,6 @@ class Guide(Strict):
     title: ShortText = Field(description="场景名称，例如“开办企业一件事”")
     popular_names: list[ShortText] = Field(default_factory=list, description="俗称，例如“开公司”")
     summary: Text = Field(description="一句话说明")
-    audience: list[str] = Field(default_factory=list, description="服务对象")
+    audience: list[ShortText] = Field(default_factory=list, description="服务对象")
     steps: list[GuideStep] = Field(min_length=2, description="步骤")
     owner: Slug = Field(description="负责部门 id")

@@ -57,7 +57,7 @@ class Expected(Strict):
     halls: list[Slug] | None = Field(None, description="可以去的全部大厅 id")
     where: str | None = Field(None, max_length=20, description="去哪里办的规则，例如“户籍地”“居住地”“任一大厅”")
     promised: str | None = Field(None, max_length=40, description="承诺时限，按页面的写法，例如“1 个工作日”“当场办结”")
-    special: list[str] | None = Field(None, description="要经过的特别程序名称，例如 [公告]；写 [] 表示没有")
+    special: list[ShortText] | None = Field(None, description="要经过的特别程序名称，例如 [公告]；写 [] 表示没有")
     visits: int | None = Field(None, ge=0, le=10, description="到窗口办理时最多跑几次")
     charged: bool | None = Field(None, description="是否收费")
     result: str | None = Field(None, max_length=200, description="办理结果名称")

@@ -3,8 +3,10 @@ console shows about one matter) and a small console page for the hotline, on the
 ThreadingHTTPServer (no web framework to keep patched).
 
 Safety: it listens on the loopback interface unless a token is configured, and then every request must carry
-it. Without a token, only requests addressed to a loopback host name are answered, so a web page the operator
-happens to open cannot reach the service through DNS rebinding.
+it in the `Authorization: Bearer` header, never in the address (which browsers keep in their history and proxies in
+their logs: `?token=` is refused). Without a token, only requests addressed to a loopback host name are answered,
+so a web page the operator happens to open cannot reach the service through DNS rebinding. A connection that sends
+nothing for `IDLE_TIMEOUT` seconds is closed (each connection holds a thread), and the console may not be framed.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..render.site import make_environment
 from .staff import MAX_LIMIT, MAX_QUERY_CHARS, QueryError, StaffIndex, content_fingerprint
 
-PARAMS = {"q", "limit", "department", "hall", "token"}
+PARAMS = {"q", "limit", "department", "hall"}
+#: Seconds a connection may stay silent (while its request arrives, or between requests) before it is closed.
+IDLE_TIMEOUT = 30.0
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 
@@ -47,6 +51,7 @@ class Service:
 
     index: StaffIndex
     token: str | None
+    idle_timeout: float = IDLE_TIMEOUT
 
     def console(self, nonce: str) -> bytes:
         meta = self.index.version().meta
@@ -73,13 +78,16 @@ class Handler(BaseHTTPRequestHandler):
             params = parse_qs(url.query, keep_blank_values=True, strict_parsing=False, max_num_fields=20)
         except ValueError:
             return self._json(HTTPStatus.BAD_REQUEST, {"error": "查询参数太多或格式不对。"})
-        if not self._allowed(params):
+        if "token" in params:
+            return self._json(HTTPStatus.BAD_REQUEST, {"error": "令牌不能放在网址里（会留在浏览器历史和日志里）；请放在请求头 Authorization: Bearer <令牌> 里。"})
+        if not self._allowed():
             return
         if url.path == "/":
             nonce = secrets.token_urlsafe(16)
             return self._send(HTTPStatus.OK, self.service.console(nonce), "text/html; charset=utf-8",
                               {"Content-Security-Policy": f"default-src 'self'; script-src 'nonce-{nonce}'; "
-                                                          f"style-src 'nonce-{nonce}'; base-uri 'none'; form-action 'self'"})
+                                                          f"style-src 'nonce-{nonce}'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+                               "X-Frame-Options": "DENY"})
         if url.path == "/api/search":
             return self._search(params)
         if url.path.startswith("/api/matters/"):
@@ -94,7 +102,7 @@ class Handler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD  # noqa: N815
 
-    def _allowed(self, params: dict[str, list[str]]) -> bool:
+    def _allowed(self) -> bool:
         token = self.service.token
         if token is None:
             host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]")
@@ -102,10 +110,10 @@ class Handler(BaseHTTPRequestHandler):
                 self._json(HTTPStatus.FORBIDDEN, {"error": "只接受发往本机地址（127.0.0.1、localhost）的请求。"})
                 return False
             return True
-        given = self.headers.get("Authorization", "").removeprefix("Bearer ").strip() or (params.get("token") or [""])[0]
+        given = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if hmac.compare_digest(given.encode(), token.encode()):
             return True
-        self._json(HTTPStatus.UNAUTHORIZED, {"error": "需要访问令牌：请求头 Authorization: Bearer <令牌>，或在地址后加 ?token=<令牌>。"},
+        self._json(HTTPStatus.UNAUTHORIZED, {"error": "需要访问令牌：请求头 Authorization: Bearer <令牌>（由内网的反向代理加上）。"},
                    {"WWW-Authenticate": "Bearer"})
         return False
 
@@ -160,7 +168,7 @@ def make_server(service: Service, host: str, port: int) -> ThreadingHTTPServer:
     """Refuses a non-loopback address without a token (ValueError), binds, and returns the server."""
     if not is_loopback(host) and not service.token:
         raise ValueError(f"不带令牌只能监听本机地址；要监听 {host}，请用 --token 或环境变量 BAIKE_SEARCH_TOKEN 设置访问令牌。")
-    handler = type("BoundHandler", (Handler,), {"service": service})
+    handler = type("BoundHandler", (Handler,), {"service": service, "timeout": service.idle_timeout})
     return _Server((host, port), handler)
 
 

@@ -13,6 +13,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ValidationError
 
+from ..characters import find_unsafe
 from ..load import Document
 from ..problems import Problem
 
@@ -45,10 +46,31 @@ _PATTERN_HINTS = {
 
 
 def check_document(doc: Document, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
+    hidden = character_problems(doc)
     try:
-        return model.model_validate(doc.data), []
+        return model.model_validate(doc.data), hidden
     except ValidationError as err:
-        return None, [_problem(doc, model, e) for e in _without_union_tags(model, err.errors(include_url=False))]
+        return None, hidden + [_problem(doc, model, e) for e in _without_union_tags(model, err.errors(include_url=False))]
+
+
+def character_problems(doc: Document) -> list[Problem]:
+    """Refused characters (`characters.py`) in keys and values that the loader could not see in the file: written
+    as escapes in double quotes ("\\e", "\\u202e"), or made by the importer from a spreadsheet's cells."""
+    if doc.text is not None and "\\" not in doc.text:
+        return []
+    problems = []
+    stack: list[tuple[tuple, object]] = [((), doc.data)]
+    while stack:
+        loc, container = stack.pop()
+        for key, value in container.items() if isinstance(container, dict) else enumerate(container):  # type: ignore[union-attr]
+            here = (*loc, key)
+            if isinstance(key, str) and (bad := find_unsafe(key)):
+                problems.append(doc.problem(here, f"字段名“{_shown(key)}”里有{bad.describe()}", key=True))
+            if isinstance(value, str) and (bad := find_unsafe(value)):
+                problems.append(doc.problem(here, f"字段“{_dotted(here)}”的第 {bad.index + 1} 个字是{bad.describe()}"))
+            elif isinstance(value, (dict, list)):
+                stack.append((here, value))
+    return sorted(problems)
 
 
 def _without_union_tags(model: type[BaseModel], errors: list[dict]) -> list[dict]:

@@ -183,6 +183,22 @@ def lifecycle(p: Parsed) -> Iterator[Problem]:
             yield doc.problem(("review", "last_verified"), f"核对日期 {m.review.last_verified} 在今天之后")
 
 
+def successor_chains(p: Parsed) -> Iterator[Problem]:
+    """A merged or delegated matter's QR code leads along its successors to the matter handled today, or to a
+    tombstone: a chain that comes back on itself (A into B, B into A) leads nowhere."""
+    for doc, m in p.matters.values():
+        chain, current = [m.id], m
+        while current.status.successor in p.matters and current.status.successor != current.id:
+            nxt = current.status.successor
+            if nxt in chain:
+                loop = " → ".join([*chain[chain.index(nxt):], nxt])
+                yield doc.problem(("status", "successor"), f"合并、下放的接替关系绕成了圈（{loop}），扫码后在这些事项之间来回跳转，哪个都办不了；"
+                                                           "接替链的终点必须是仍在办理的事项或已取消的事项，请改正其中一个的 successor")
+                break
+            chain.append(nxt)
+            current = p.matters[nxt][1]
+
+
 def contacts(p: Parsed) -> Iterator[Problem]:
     for doc, m in p.matters.values():
         complaint = {c.value for c in m.contacts.complaint if c.type is ContactType.PHONE}
@@ -261,6 +277,7 @@ RULES: tuple[Rule, ...] = (
     materials,
     authority,
     lifecycle,
+    successor_chains,
     contacts,
     sop_references,
     guide_references,
