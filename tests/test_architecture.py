@@ -10,24 +10,11 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "build_tools"
 
-#: Lowest first. A module may import a module of a lower layer, or of its own top-level package in the same layer.
-LAYERS: tuple[tuple[str, ...], ...] = (
-    ("problems", "settings", "text", "files", "workers", "characters"),  # leaves: no build_tools import
-    ("urls", "schema"),                                         # leaves that use a leaf
-    ("situations",),                                            # what applies for given answers (办理情形)
-    ("load",),                                                  # files -> documents (and the code registry)
-    ("validate",),                                              # documents -> typed objects and problems
-    ("model",),                                                 # objects -> the catalogue and its views
-    ("qr",),                                                    # QR symbols and short links
-    ("render",),                                                # catalogue -> page sources and bodies
-    ("search", "export", "reports", "booklet"),                 # outputs from the catalogue
-    ("editors",),                                               # editors' tools (new, lint, diff, import)
-    ("mkdocs_adapter",),                                        # MkDocs and Material (but its hooks)
-    ("publish",),                                               # the build engine
-    ("cli",),                                                   # the command line: parses, imports the verb by name
-    ("commands", "__main__"),                                   # one module per verb
-    ("mkdocs_adapter.hooks",),                                  # what MkDocs calls: runs the build
-)
+from build_tools.layers import LAYERS as DESCRIBED
+
+#: Lowest first (build_tools/layers.py). A module may import a module of a lower layer, or of its own top-level
+#: package in the same layer.
+LAYERS: tuple[tuple[str, ...], ...] = tuple(names for names, _ in DESCRIBED)
 
 
 def _layer(module: str) -> tuple[int, str]:
