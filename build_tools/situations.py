@@ -134,6 +134,8 @@ class Case:
     time: Time
     result: Outcome
     where: Where | None
+    #: The halls these answers may go to, when a variant says only some of the matter's halls take them; None: all.
+    halls: tuple[str, ...] | None
     #: Variants of one fact that several apply here (time limit, result, where): each a contradiction to report.
     clashes: tuple[str, ...] = ()
 
@@ -160,7 +162,7 @@ def case_of(matter: Matter, answers: Answers) -> Case:
                 applying(matter.steps, answers), applying(matter.fees.items, answers), applying(matter.faq, answers),
                 applying(matter.links, answers), applying(matter.special_procedures, answers), time, result,
                 where_variants[0].rule if where_variants else jurisdiction.rule if jurisdiction else None,
-                tuple(clashes))
+                tuple(where_variants[0].halls) if where_variants and where_variants[0].halls else None, tuple(clashes))
 
 
 def everything(matter: Matter) -> Case:
@@ -168,7 +170,7 @@ def everything(matter: Matter) -> Case:
     base = case_of(matter, {})
     m = matter
     return Case({}, tuple(m.conditions), tuple(m.materials), tuple(m.steps), tuple(m.fees.items), tuple(m.faq),
-                tuple(m.links), tuple(m.special_procedures), base.time, base.result, base.where)
+                tuple(m.links), tuple(m.special_procedures), base.time, base.result, base.where, None)
 
 
 def cases(matter: Matter) -> list[Case]:

@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build_tools import situations as sit
+from build_tools.model import load_catalogue
 from build_tools.schema import Matter
 
-from .conftest import SMALL_MATTER, SMALL_MATTER_PATH, ContentTree, pos, replace_once
+from .conftest import REPO, SMALL_MATTER, SMALL_MATTER_PATH, ContentTree, pos, replace_once
 
 S = SMALL_MATTER_PATH
 
@@ -204,3 +205,11 @@ def test_combinations_are_every_answer_set_once(m: Matter):
 def test_when_holds_when_every_question_it_names_has_one_of_its_options(when, answers):
     expected = all(q in answers and set(v) & answers[q] for q, v in when.items())
     assert sit.matches(when, answers) is expected
+
+
+def test_a_where_variant_can_name_the_only_halls_those_answers_may_go_to():
+    """社会保障卡申领: the card printed on the spot only at the 人社大厅; by post, at any of the 16 halls."""
+    m = load_catalogue(REPO).matters["shehui-baozhang-ka-shenling"]
+    on_the_spot = sit.case_of(m, sit.answers_of({"shenlingren": "chengnian", "lingka": "jishi"}))
+    by_post = sit.case_of(m, sit.answers_of({"shenlingren": "chengnian", "lingka": "youji"}))
+    assert on_the_spot.halls == ("hrss-hall",) and by_post.halls is None and len(m.channels.window.halls) == 16

@@ -121,3 +121,9 @@ def test_a_department_at_a_professional_window_should_say_it_is_stationed_there(
     line, col = pos(dept, "  - district-hall")
     assert warnings == [f"departments/scjg.yaml:{line}:{col + 2}: 警告: “企业登记档案查询”在西城区档案馆查档大厅有本部门的窗口，halls 里却没有写 archives-hall；"
                         "请把它加进 halls（大厅页面的“进驻部门”据此列出）"]
+
+
+def test_the_halls_of_a_where_variant_must_be_the_matters_own(content_tree: ContentTree):
+    text = content_tree.write(S, small("    halls: [district-hall]\n", "    halls: [district-hall]\n    jurisdiction:\n      rule: 任一大厅\n"
+                                       "      variants:\n        - {when: {x: y}, rule: 任一大厅, halls: [archives-hall]}\n"))
+    assert at(text, "archives-hall]") + "大厅“archives-hall”不在 halls 里；这里只能写本事项可以办理的大厅：district-hall" in content_tree.problems(S)

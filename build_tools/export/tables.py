@@ -226,7 +226,9 @@ SHEETS: tuple[Sheet, ...] = (
         Column("程序种类", "kind"), Column("程序名称", "name"), *_duration("所需时间", "duration"), Column("计入办结时限", "counted"),
         Column("申请前完成", "before"), Column("程序说明", "note"), Column(WHEN, "when"),
     )),
-    Sheet("受理地情形", "where-variants", "channels.window.jurisdiction.variants", (Column(WHEN, "when"), Column("受理地规则", "rule"))),
+    Sheet("受理地情形", "where-variants", "channels.window.jurisdiction.variants", (
+        Column(WHEN, "when"), Column("受理地规则", "rule"), Column("只能去的大厅", "halls"),
+    )),
     Sheet("窗口号", "windows", "channels.window.windows", (Column("大厅 id", role=Role.KEY), Column("窗口号", role=Role.VALUE))),
     Sheet("收费项目", "fees", "fees.items", (
         Column("收费项目名称", "name"), Column("收费标准", "standard"), Column("收费依据", "basis"), Column("可以减免", "reducible"),

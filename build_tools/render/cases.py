@@ -27,6 +27,7 @@ class Box:
     alternatives: bool  # some condition is "满足其一"
     counts: sit.Counts
     where: Where | None
+    halls: tuple[str, ...] | None  # only these of the matter's halls (ids), for these answers
     promised: Duration
     legal: Duration | str
     waiting: tuple[SpecialProcedure, ...]  # procedures the time limit does not count
@@ -41,7 +42,7 @@ class Box:
 ROWS: dict[str, tuple[str, ...]] = {
     "can": ("conditions", "alternatives"),
     "bring": ("counts", "decided"),
-    "where": ("where",),
+    "where": ("where", "halls"),
     "visits": (),
     "time": ("promised", "legal", "waiting", "extension"),
     "fees": ("fees",),
@@ -50,7 +51,7 @@ ROWS: dict[str, tuple[str, ...]] = {
 
 
 def box_of(m: Matter, case: sit.Case, decided: bool) -> Box:
-    return Box(len(case.conditions), any(c.alternatives for c in case.conditions), sit.counts(case, decided), case.where,
+    return Box(len(case.conditions), any(c.alternatives for c in case.conditions), sit.counts(case, decided), case.where, case.halls,
                case.time.promised, case.time.legal, tuple(sit.waiting(case)), m.time_limits.extension,
                case.fees if m.fees.charged else (), case.result, decided)
 

@@ -328,6 +328,7 @@ class Result(Strict):
 class WhereVariant(Strict):
     when: When = Field(description="适用于这些回答")
     rule: Where = Field(description="这些回答下到哪里办：户籍地、居住地、注册地、经营地或任一大厅")
+    halls: list[Slug] | None = Field(None, min_length=1, description="这些回答下只有这几个大厅能办时写明（须在 halls 里），例如当场制卡只在人社大厅")
 
 
 class Jurisdiction(Strict):

@@ -191,7 +191,7 @@ def _example(doc: Document, m: Matter, i: int) -> Iterator[Problem]:
     yield from ids(want.materials, [x.id for x in case.materials], "材料", "materials")
     yield from ids(want.conditions, [c.id for c in case.conditions], "受理条件", "conditions")
     if want.halls is not None:
-        yield from ids(want.halls, list(m.channels.window.halls) if m.channels.window else [], "大厅", "halls")
+        yield from ids(want.halls, list(case.halls or (m.channels.window.halls if m.channels.window else [])), "大厅", "halls")
     checks = (("where", want.where, str(case.where) if case.where else None, "办理地点规则"),
               ("promised", want.promised, str(case.time.promised), "承诺时限"),
               ("special", want.special, [p.name or str(p.kind) for p in case.procedures], "特别程序"),

@@ -49,6 +49,11 @@ def jurisdiction_halls(p: Parsed) -> Iterator[Problem]:
         window = m.channels.window
         if window is None or window.jurisdiction is None:
             continue
+        for i, v in enumerate(window.jurisdiction.variants):
+            for j, hall in enumerate(v.halls or []):
+                if hall not in window.halls:
+                    yield doc.problem(("channels", "window", "jurisdiction", "variants", i, "halls", j),
+                                      f"大厅“{hall}”不在 halls 里；这里只能写本事项可以办理的大厅：{'、'.join(window.halls)}")
         rules = {window.jurisdiction.rule, *(v.rule for v in window.jurisdiction.variants)}
         if not rules & set(_STREET_RULES):
             continue
