@@ -38,6 +38,14 @@ def run_import(*argv: str | Path) -> int:
     return import_data.run(parser.parse_args([str(a) for a in argv]))
 
 
+def write_csvs(files: dict[str, bytes], dest: Path) -> Path:
+    """The CSV files of an export in one folder, as a department would save them; the matter sheet's file."""
+    for name, data in files.items():
+        if name.endswith(".csv"):
+            (dest / Path(name).name).write_bytes(data)
+    return dest / "catalogue.csv"
+
+
 def empty_tree(dest: Path, source: Path) -> Path:
     """Halls, departments and settings of `source`, no matters; the registry keeps the codes of halls and
     matters, so matters imported later get the same short codes as in `source`."""
@@ -115,10 +123,7 @@ def test_round_trip_export_import_export_loses_nothing(sample, staff_files, tmp_
         source = tmp_path / "catalogue.xlsx"
         source.write_bytes(staff_files["api/catalogue.xlsx"])
     else:
-        for name, data in staff_files.items():
-            if name.endswith(".csv"):
-                (tmp_path / Path(name).name).write_bytes(data)
-        source = tmp_path / "catalogue.csv"
+        source = write_csvs(staff_files, tmp_path)
     root = empty_tree(tmp_path / "t", sample)
     assert run_import(source, "--root", root) == 0
     assert load_catalogue(root).matters == load_catalogue(sample).matters
@@ -242,9 +247,7 @@ def test_unreadable_files_give_one_clear_line_and_no_traceback(tmp_path, capsys,
 
 
 def test_csv_problems_name_the_csv_file_of_the_sheet(sample, staff_files, tmp_path, capsys):
-    for name, data in staff_files.items():
-        if name.endswith(".csv"):
-            (tmp_path / Path(name).name).write_bytes(data)
+    write_csvs(staff_files, tmp_path)
     materials = tmp_path / "catalogue.materials.csv"
     lines = materials.read_text(encoding="utf-8-sig").splitlines()
     fields = lines[1].split(",")
@@ -362,9 +365,7 @@ def test_a_stated_size_of_the_whole_grid_does_not_pad_the_rows(staff_files, tmp_
 
 @pytest.mark.parametrize("length", [40_000, 200_000])
 def test_a_cell_too_long_is_refused_at_its_cell(staff_files, tmp_path, capsys, length):
-    for name, data in staff_files.items():
-        if name.endswith(".csv"):
-            (tmp_path / Path(name).name).write_bytes(data)
+    write_csvs(staff_files, tmp_path)
     matters = tmp_path / "catalogue.csv"
     rows = matters.read_text(encoding="utf-8-sig").splitlines()
     fields = rows[1].split(",")

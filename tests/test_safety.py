@@ -28,6 +28,7 @@ from build_tools.settings import load_settings
 from build_tools.validate import validate_tree
 
 from .support import copy_project
+from .test_import import write_csvs
 
 
 def _walk(model, data, visit, path=()):
@@ -387,10 +388,7 @@ def test_invisible_characters_in_imported_cells_are_named_at_their_cells(tmp_pat
 
     root = copy_project(tmp_path / "p")
     files = export_files(view(load_catalogue(root), Audience.STAFF), load_settings(root))
-    for name, data in files.items():
-        if name.endswith(".csv"):
-            (tmp_path / Path(name).name).write_bytes(data)
-    matters = tmp_path / "catalogue.csv"
+    matters = write_csvs(files, tmp_path)
     rows = matters.read_text(encoding="utf-8-sig").splitlines()
     header = rows[0].split(",")
     fields = rows[1].split(",")
@@ -453,13 +451,11 @@ def test_formulas_round_trip_through_csv_and_are_warned_about_at_import(tmp_path
     first = export_files(view(load_catalogue(root), Audience.STAFF), load_settings(root))
     folder = tmp_path / "csv"
     folder.mkdir()
-    for name, data in first.items():
-        if name.endswith(".csv"):
-            (folder / Path(name).name).write_bytes(data)
+    source = write_csvs(first, folder)
     target = empty_tree(tmp_path / "t", root)
     parser = __import__("argparse").ArgumentParser()
     import_data.add_arguments(parser)
-    assert import_data.run(parser.parse_args([str(folder / "catalogue.csv"), "--root", str(target)])) == 0
+    assert import_data.run(parser.parse_args([str(source), "--root", str(target)])) == 0
     out = capsys.readouterr().out
     assert any(line.startswith(f"{folder / 'catalogue.csv'}:") and "警告" in line and "像电子表格公式" in line for line in out.splitlines()), out
     assert load_catalogue(target).matters == load_catalogue(root).matters
