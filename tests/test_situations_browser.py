@@ -115,3 +115,24 @@ def test_axe_finds_nothing_serious_on_the_answered_form(browser, server, size, l
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     assert not blocking, describe(blocking)
     context.close()
+
+
+def test_the_form_is_answered_from_the_keyboard_and_focus_stays_visible(browser, server):
+    """Tab to the first question, arrow keys between its options, Space to choose: the case is shown as with a mouse."""
+    from .test_a11y import FOCUSED, visibly_focused
+
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + BIRTH)
+    page.focus("input[name=huji][value=xicheng]")
+    page.keyboard.press("ArrowDown")  # radio group: the arrow moves to and picks the next option
+    assert page.is_checked("input[name=huji][value=liudong]")
+    state = page.evaluate(FOCUSED)
+    assert state["onScreen"] and visibly_focused(state), state
+    for name in ("shijian", "shei"):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.name") == name
+        page.keyboard.press("Space")
+    assert page.is_checked("input[name=shijian][value=qian]") and page.is_checked("input[name=shei][value=benren]")
+    assert "到你居住地所在街道的政务服务中心" in answer_box(page)
+    assert "已按你的情况列出" in page.inner_text("#bk-case-status")
+    page.close()
