@@ -94,6 +94,9 @@ def test_matters_json_has_every_matter_with_url_and_short_code(files, catalogue)
         assert record["url"].endswith(f"/matters/{record['id']}/")
         assert record["short_url"].endswith(f"/Q/{record['code']}")
         assert json.loads(files[f"api/matters/{record['id']}.json"]) == record
+    change = next(r for r in data["matters"] if r["id"] == "qiye-biangeng-dengji")
+    assert [s["id"] for s in change["situations"]] == [c["id"] for c in change["situation_cases"]]
+    assert next(c for c in change["situation_cases"] if c["id"] == "jianshi")["materials"] == ["m1", "m2", "m6"]
     big = next(r for r in data["matters"] if r["id"] == "qiye-sheli-dengji")
     assert big["materials"][0]["id"] == "m1" and big["time_limits"]["legal"]["unit"] == "工作日"
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
+from .. import situations
 from ..model import Catalogue
 from ..schema import Matter
 from ..settings import Settings
@@ -61,8 +62,13 @@ def export_files(catalogue: Catalogue, settings: Settings) -> dict[str, bytes]:
 
 def matter_record(catalogue: Catalogue, settings: Settings, m: Matter) -> dict:
     code = catalogue.code_of("matter", m.id)
-    return {**m.model_dump(mode="json", exclude_none=True), "url": settings.site_url + url_of("matter", m.id), "code": code,
-            "short_url": short_url(settings, code)}
+    record = {**m.model_dump(mode="json", exclude_none=True), "url": settings.site_url + url_of("matter", m.id), "code": code,
+              "short_url": short_url(settings, code)}
+    if m.situations:  # what each named situation needs, as the build computed it (a reader need not apply `when`)
+        record["situation_cases"] = [{"id": s.id, "url": record["url"] + f"?s={s.id}",
+                                      "materials": [x.id for x in situations.case_of(m, situations.situation_answers(s)).materials]}
+                                     for s in m.situations]
+    return record
 
 
 def _json(value: object) -> bytes:
