@@ -56,7 +56,9 @@ not_in_nav: |
 
 # ------------------------------------------------------------------------------------------ the peer
 
-def _duration(d: dict) -> str:
+def _duration(d: dict | str) -> str:
+    if isinstance(d, str):  # 未说明: the source gives no limit
+        return d
     if not d["value"]:
         return "当场办结"
     counter = "个" if d["unit"] in ("工作日", "自然日") else ""
