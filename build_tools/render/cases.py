@@ -9,9 +9,12 @@ nothing else, so the page and the checks cannot disagree.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import BaseModel
 
 from .. import situations as sit
 from ..schema.common import Duration
@@ -81,7 +84,8 @@ def case_view(m: Matter) -> CaseView:
     view = CaseView(box_of(m, sit.everything(m), decided=False))
     items = list(varying(m))
     view.item_index = {id(x): i for i, x in enumerate(items)}
-    rows: dict[str, int] = {}  # by repr of the row's facts: a box holds `when` mappings, which do not hash
+    rows: dict[tuple, int] = {}  # by the row's facts (see _Facts: a box holds models, which do not hash)
+    facts_of = _Facts()
     boxes: dict[tuple[int, ...], int] = {}
     shows: dict[tuple[str, str], int] = {}
     cases: dict[str, list[int]] = {}
@@ -92,7 +96,7 @@ def case_view(m: Matter) -> CaseView:
         show = (bits, _numbers(m, case))
         parts = []
         for kind, fields in ROWS.items():
-            facts = repr((kind, *(getattr(box, f) for f in fields)))
+            facts = (kind, *(facts_of(getattr(box, f)) for f in fields))
             if facts not in rows:
                 rows[facts] = len(view.rows)
                 view.rows.append((kind, box))
@@ -108,6 +112,24 @@ def case_view(m: Matter) -> CaseView:
         "situations": view.situation_keys,
     }
     return view
+
+
+class _Facts(dict):
+    """A hashable stand-in for a fact of the answer box, equal when the facts' reprs are: a model is its repr, made
+    once per model (the hundreds of cases of a matter share the same few), a dataclass or tuple the stand-ins of
+    its parts."""
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, BaseModel):
+            found = self.get(id(value))
+            if found is None:
+                found = self[id(value)] = (value, repr(value))  # the model is kept so its id is not reused
+            return found[1]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return (type(value).__name__, *(self(getattr(value, f.name)) for f in dataclasses.fields(value)))
+        if isinstance(value, tuple):
+            return tuple(self(v) for v in value)
+        return value
 
 
 def _when(when: dict | None) -> dict[str, list[str]] | None:

@@ -7,6 +7,7 @@ which answers lead to it ("回答 双方都不是本市户籍；再生育 时：
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -15,24 +16,44 @@ from pydantic import BaseModel
 from ..load import Document
 from ..problems import Problem
 from ..schema import Matter
+from ..schema.reference import is_object, item_type, strip_optional
 from ..schema.common import TimeUnit
 from ..schema.matter import HandlingType, Necessity
 from .. import situations as sit
 from .parsed import Parsed
 
 
-def _whens(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, Mapping]]:
-    """(location, when) of every `when` and `ask_if` in a matter, at any depth."""
-    if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            inner = getattr(value, name)
-            if name in ("when", "ask_if") and inner is not None:
-                yield (*loc, name), inner
-            elif isinstance(inner, (BaseModel, list)):
-                yield from _whens(inner, (*loc, name))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _whens(item, (*loc, i))
+def _when_paths(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """The field paths of a model where a `when` or `ask_if` can be ("[]" steps into a list), read from the schema
+    once: walking every field of every matter found them too, but cost more than all the checks together."""
+    for name, field in model.model_fields.items():
+        if name in ("when", "ask_if"):
+            yield (*prefix, name)
+        elif is_object(field.annotation):
+            inner = item_type(field.annotation)
+            many = typing.get_origin(strip_optional(field.annotation)) is list
+            yield from _when_paths(inner, (*prefix, name, *(("[]",) if many else ())))  # type: ignore[arg-type]
+
+
+_WHEN_PATHS = tuple(_when_paths(Matter))
+
+
+def _whens(m: Matter) -> Iterator[tuple[tuple, Mapping]]:
+    """(location, when) of every `when` and `ask_if` in a matter, in schema order."""
+
+    def walk(value: Any, path: tuple[str, ...], loc: tuple) -> Iterator[tuple[tuple, Mapping]]:
+        if value is None:
+            return
+        if not path:
+            yield loc, value
+        elif path[0] == "[]":
+            for i, item in enumerate(value):
+                yield from walk(item, path[1:], (*loc, i))
+        else:
+            yield from walk(getattr(value, path[0]), path[1:], (*loc, path[0]))
+
+    for path in _WHEN_PATHS:
+        yield from walk(m, path, ())
 
 
 def _answer_problems(doc: Document, m: Matter, loc: tuple, answers: Mapping, upto: int | None = None) -> Iterator[Problem]:
@@ -164,7 +185,7 @@ def _reached(m: Matter, case: sit.Case) -> Iterator[tuple]:
               ("links", m.links, case.links), ("special_procedures", m.special_procedures, case.procedures))
     for group in groups:
         *path, items, chosen = group
-        ids = {id(x) for x in chosen}
+        ids = {id(x) for x in chosen if x.when is not None}  # only items with a `when` can go unreached
         yield from ((*path, i) for i, x in enumerate(items) if id(x) in ids)
     for path, variants in ((("time_limits", "variants"), m.time_limits.variants), (("result", "variants"), m.result.variants),
                            (("channels", "window", "jurisdiction", "variants"), m.channels.window.jurisdiction.variants
