@@ -89,7 +89,7 @@ class Document:
     """One parsed YAML file: its data plus the line and column of every key and value (1-based).
 
     A document parsed from text records no positions until they are first asked for: then it parses its text
-    again. Only a problem needs them, and recording two positions per node made loading a fifth slower. For the
+    again. Only a problem needs them, and recording two positions per node on every load is work most loads throw away. For the
     same reason a pickled document (one that comes back from a worker process) carries its text, not its positions
     (`__reduce__`).
     """

@@ -88,7 +88,7 @@ _MODULES = bytes.maketrans(b"\x00\xff", b"\x01\x00")
 
 def make_qr(url: str, level: ErrorLevel = ErrorLevel.M) -> QRSymbol:
     """A QR code (never a Micro QR code, which phone cameras do not read) at exactly `level`: zxing-cpp's C++
-    encoder, 0.16 ms a symbol where segno took 0.7 ms. For the uppercase short URLs it picks the alphanumeric
+    encoder rather than segno's pure-Python one. For the uppercase short URLs it picks the alphanumeric
     mode and smallest version, as segno does; a test checks that each symbol is one of segno's for the URL."""
     image = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level=level.value.upper()).to_image(add_quiet_zones=False)
     size = image.shape[0]
@@ -144,9 +144,9 @@ _PNG_PIXELS = bytes.maketrans(b"\x00\x01", b"\xff\x00")
 
 def png(qr: QRSymbol) -> bytes:
     """Raster image to download: 8 px a module, quiet zone 4 modules, 1-bit greyscale. The same pixels as segno's
-    PNG writer (a test compares them), written a row of modules at a time: segno packs every pixel in Python,
-    which made PNGs a third of the QR stage at thousands of matters. Compressed at zlib's fastest level, not
-    segno's 9: 0.03 ms an image instead of 0.7 ms, for about 430 bytes instead of 290."""
+    PNG writer (a test compares them), written a row of modules at a time rather than packing every pixel in
+    Python as segno does. Compressed at zlib's fastest level, not segno's 9: the images are tiny either way, and
+    a build writes thousands of them."""
     border = b"\xff" * 4
     blank = b"\2" + bytes(len(qr.matrix) + 8)  # filter "Up", no change: the 7 pixel rows under a scanline
     quiet = b"\0" + border + b"\xff" * len(qr.matrix) + border

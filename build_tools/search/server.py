@@ -174,8 +174,8 @@ def make_server(service: Service, host: str, port: int) -> ThreadingHTTPServer:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    #: A hotline has dozens of seats asking at once; with the default backlog of 5 the rest wait for TCP retries
-    #: (1, 3, 7, 15 s …), which under load ran a request past 30 s in tests/test_search_load.py.
+    #: A hotline has dozens of seats asking at once; with the default backlog of 5 the rest wait for TCP's
+    #: exponential retries, which under load can run a request past the idle timeout (tests/test_search_load.py).
     request_queue_size = 128
 
 

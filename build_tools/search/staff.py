@@ -4,8 +4,8 @@ Whoosh is unmaintained (toolchain.md §5), so nothing outside this module import
 rewriting this file only. Chinese text analysis happens in `analyzer.py` and Whoosh only sees pre-cut terms, so
 queries are cut with exactly the user dictionary and synonyms the documents were cut with (both are saved in
 the index folder). Whoosh stores the postings, lengths and stored fields; ranking (BM25 over the posting lists)
-and facet counts are computed here, because Whoosh's matcher objects are too slow at 10,000 matters and rank
-nested OR queries wrongly (both measured).
+and facet counts are computed here, because Whoosh's matcher objects do not scale to a city's catalogue and
+rank nested OR queries wrongly.
 
 Each build writes a new version folder and then repoints the `current` symlink with one rename, so a running
 server keeps answering from the old version until it sees the new one.
@@ -105,7 +105,7 @@ FREE_FIELDS = ("code", "title", "aliases", "summary", "body")
 FACETS = {"department": "department", "hall": "halls", "audience": "audience"}
 #: Where the weaker alternatives of a query word are looked up: the dictionary words inside it (营业, 执照 of
 #: 营业执照), its synonyms, and a word of one character. Those occur in most pages' bodies; looking them up there
-#: made a 10,000-matter search several times slower for no better ranking.
+#: would touch most postings of the index for no better ranking.
 NAME_FIELDS = ("title", "aliases", "summary")
 #: Score multiplier of each kind of alternative of a query word.
 EXACT, PART, SYNONYM = 1.0, 0.45, 0.8
@@ -535,9 +535,9 @@ class _Version:
 
     def _scores(self, s: Any, plan: Plan) -> dict[int, float]:
         """BM25 (k1 1.2, b 0.75) of every matching document, summed over the query's posting lists, keeping only
-        documents that match every word of the fielded clauses. Whoosh's own matchers cost about 7 µs a posting in
-        Python (a 10,000-matter OR query touches 20,000–40,000 postings); reading the lists directly costs about
-        1 µs. Field and document boosts are already in the stored weights."""
+        documents that match every word of the fielded clauses. Whoosh's own matchers are Python objects per posting,
+        and an OR query over a city's catalogue touches tens of thousands of postings; reading the lists directly
+        avoids them. Field and document boosts are already in the stored weights."""
         reader = s.reader()
         n = reader.doc_count_all()
         scores: dict[int, float] = {}

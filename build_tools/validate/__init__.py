@@ -53,7 +53,7 @@ def _gc_paused() -> Iterator[None]:
     """No cyclic garbage collection while a tree is loaded and checked.
 
     A city-scale tree is a million small objects (data, schema objects) that form no cycles and live as long as
-    the build; every full collection walked them all again (4 s of 10 at 5,000 matters). At the end they go
+    the build; every full collection would walk them all again. At the end they go
     straight to the oldest generation (`gc.freeze` then `gc.unfreeze` moves them without walking them), so the
     next young collections do not walk them all either; they stay collectable as ever."""
     enabled = gc.isenabled()
