@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "build_tools"
-
 from build_tools.layers import LAYERS as DESCRIBED
+
+PACKAGE = Path(__file__).resolve().parent.parent / "build_tools"
 
 #: Lowest first (build_tools/layers.py). A module may import a module of a lower layer, or of its own top-level
 #: package in the same layer.

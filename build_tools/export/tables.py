@@ -353,7 +353,7 @@ def _cell_maker(sheet: Sheet, column: Column) -> CellMaker:
     if column.role is Role.VALUE:
         return lambda parent, key, item: _joined(item)
     read = _reader(_parts(column.field))
-    convert = _joined_or_empty if sheet.nullable_list(column) else _CONVERSIONS.get(sheet.kind(column))
+    convert: Callable[[Any], Cell] | None = _joined_or_empty if sheet.nullable_list(column) else _CONVERSIONS.get(sheet.kind(column))
     return read if convert is None else lambda parent, key, item: convert(read(parent, key, item))
 
 

@@ -61,8 +61,8 @@ def strip_internal(value: Any) -> Any:
         items = [strip_internal(v) for v in value]
         return items if any(a is not b for a, b in zip(items, value)) else value
     if isinstance(value, dict):
-        items = {k: strip_internal(v) for k, v in value.items()}
-        return items if any(items[k] is not value[k] for k in value) else value
+        entries = {k: strip_internal(v) for k, v in value.items()}
+        return entries if any(entries[k] is not value[k] for k in value) else value
     return value
 
 
@@ -71,7 +71,7 @@ def view(catalogue: Catalogue, audience: Audience, memo: dict[int, tuple[Any, An
     if audience is Audience.STAFF:
         return catalogue
 
-    def strip(obj):
+    def strip(obj: Any) -> Any:
         if memo is None:
             return strip_internal(obj)
         entry = memo.get(id(obj))
@@ -79,7 +79,7 @@ def view(catalogue: Catalogue, audience: Audience, memo: dict[int, tuple[Any, An
             entry = memo[id(obj)] = (obj, strip_internal(obj))
         return entry[1]
 
-    def clean(table: dict) -> dict:
+    def clean(table: dict[str, Any]) -> dict[str, Any]:
         return {k: strip(v) for k, v in table.items()}
 
     return Catalogue(

@@ -7,13 +7,14 @@ import struct
 import zlib
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import zxingcpp
 
+from ..load.registry import Entry
 from ..model import Catalogue
 from ..schema.matter import State
 from ..urls import url_of
-from ..load.registry import Entry
 
 
 class ErrorLevel(StrEnum):
@@ -66,7 +67,8 @@ def situation_links(catalogue: Catalogue) -> list[ShortLink]:
 
 
 def _present(catalogue: Catalogue, e: Entry) -> bool:
-    table = {"matter": catalogue.matters, "sop": catalogue.sops, "guide": catalogue.guides, "hall": catalogue.halls}[e.kind]
+    tables: dict[str, dict[str, Any]] = {"matter": catalogue.matters, "sop": catalogue.sops, "guide": catalogue.guides, "hall": catalogue.halls}
+    table = tables[e.kind]
     return e.id in table
 
 
@@ -92,7 +94,7 @@ def make_qr(url: str, level: ErrorLevel = ErrorLevel.M) -> QRSymbol:
     mode and smallest version, as segno does; a test checks that each symbol is one of segno's for the URL."""
     image = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level=level.value.upper()).to_image(add_quiet_zones=False)
     size = image.shape[0]
-    modules = bytes(memoryview(image)).translate(_MODULES)
+    modules = bytes(memoryview(image)).translate(_MODULES)  # type: ignore[arg-type]  # zxingcpp.Image is a buffer
     return QRSymbol(tuple(modules[i:i + size] for i in range(0, size * size, size)), level.value.upper())
 
 

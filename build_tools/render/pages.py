@@ -12,24 +12,25 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from ..model.checklist import checklist, window_sops
-from ..model import statistics as stats
+from .. import situations
 from ..model import Catalogue
+from ..model import statistics as stats
 from ..model.audience import Audience
-from ..schema.guide import Guide
-from ..schema.place import Hall
-from ..schema.matter import Matter, OnlineDepth, State
-from ..schema.sop import Category, Phase
-from ..schema.reference import all_field_tables
-from ..settings import Settings
+from ..model.checklist import checklist, window_sops
 from ..qr.files import page_qr
 from ..qr.links import situation_code
+from ..schema.guide import Guide
+from ..schema.matter import Matter, OnlineDepth, State
+from ..schema.place import Hall
+from ..schema.reference import all_field_tables
+from ..schema.sop import Category, Phase
+from ..settings import Settings
 from ..urls import INSPECTION_CSV, STATISTICS_CSV, short_url, source_of, url_of
-from .. import situations
 from .cases import box_of, case_view, steps_by_channel
 from .feed import feed_entries
 from .flowchart import layout, step_numbers
 from .shell import MARKS, SHELL_DIR
+
 
 @dataclass
 class Page:

@@ -10,14 +10,13 @@ from functools import lru_cache
 import orjson
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .jsonld import matter_jsonld
+from .. import situations, text
 from ..model import Catalogue
 from ..model.audience import Audience
 from ..settings import Settings
-
 from ..urls import short_url, url_of
-from .. import situations, text
 from . import aside
+from .jsonld import matter_jsonld
 from .pages import Page, Site, all_pages, shell_page_of, shell_paths
 from .shell import ShellPage
 
@@ -121,7 +120,7 @@ def render_shell_page(catalogue: Catalogue, settings: Settings, audience: Audien
 
 def _shell_page(env: Environment, page: Page, common: dict) -> ShellPage:
     module = env.get_template(page.template).make_module(_context(page, common))
-    return ShellPage(page.path, page.shell or "", str(module.title), str(module.description), str(module), page.files)
+    return ShellPage(page.path, page.shell or "", str(module.title), str(module.description), str(module), page.files)  # type: ignore[attr-defined]  # the template's {% set %}s
 
 
 def _context(page: Page, common: dict) -> dict:

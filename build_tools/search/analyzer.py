@@ -30,7 +30,7 @@ import yaml
 SYNONYMS_FILE = Path(__file__).resolve().parents[2] / "search" / "synonyms.yaml"
 _OPENCC_DICT = Path(opencc.__file__).resolve().parent / "dictionary"
 #: jieba's word list, found without importing jieba: a build reads only the list and need not pay for the import.
-_JIEBA_WORDS = Path(importlib.util.find_spec("jieba").origin).parent / "dict.txt"
+_JIEBA_WORDS = Path(importlib.util.find_spec("jieba").origin).parent / "dict.txt"  # type: ignore[union-attr, arg-type]  # jieba is installed
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD_CHARS = re.compile(r"[\w\u3400-\u9fff]")

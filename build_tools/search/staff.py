@@ -36,11 +36,10 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from ..model import Audience, Catalogue, view
-from ..model.audience import is_internal
-from ..model import load_catalogue
-from ..schema import CONTENT_TYPES
 from .. import situations
+from ..model import Audience, Catalogue, load_catalogue, view
+from ..model.audience import is_internal
+from ..schema import CONTENT_TYPES
 from ..schema.matter import Matter, State
 from ..schema.situations import Situation
 from ..settings import Settings, load_settings
@@ -262,7 +261,7 @@ def _document(cat: Catalogue, settings: Settings, analyzer: Analyzer, m: Matter)
     steps = [f"{s.title} {s.text} " + " ".join(f"{x.title} {x.text or ''}" for x in s.substeps) for s in m.steps]
     faq = [f"{f.q} {f.a}" for f in m.faq]
     successor = cat.final_successor(m)
-    detail = {
+    detail: dict[str, Any] = {
         "id": m.id, "title": m.name, "code": code, "url": settings.site_url + url_of("matter", m.id),
         "short_url": short_url(settings, code), "summary": m.summary, "popular_names": m.popular_names,
         "department": {"id": dept.id, "name": dept.name}, "halls": [h.id for h in halls],
@@ -427,6 +426,7 @@ class StaffIndex:
         if loaded is not None and loaded.name == target:
             return loaded
         if not self._opening.acquire(blocking=loaded is None):
+            assert loaded is not None  # a first opening waits for the lock
             return loaded  # another request is opening the new version; keep answering from this one
         try:
             if self._loaded is None or self._loaded.name != target:

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..load import FileCache, load_tree
-from ..problems import Problem, Severity
 from ..load.registry import load_registry
-from .registry import check_registry
+from ..problems import Problem, Severity
 from .fields import check_document
+from .registry import check_registry
 from .rules import RULES, Parsed
 
 __all__ = ["Validated", "validate_tree", "Parsed"]

@@ -12,12 +12,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .. import situations as sit
 from ..load import Document
 from ..problems import Problem
 from ..schema import Matter
 from ..schema.common import TimeUnit
 from ..schema.matter import HandlingType, Necessity
-from .. import situations as sit
 from .parsed import Parsed
 
 
@@ -159,17 +159,19 @@ def _case_problems(m: Matter, case: sit.Case) -> Iterator[str]:
 
 def _reached(m: Matter, case: sit.Case) -> Iterator[tuple]:
     """Locations (of the items carrying `when`) that this case uses."""
-    groups = (("conditions", m.conditions, case.conditions), ("materials", m.materials, case.materials),
+    groups: tuple[tuple[Any, ...], ...] = (("conditions", m.conditions, case.conditions), ("materials", m.materials, case.materials),
               ("steps", m.steps, case.steps), ("fees", "items", m.fees.items, case.fees), ("faq", m.faq, case.faq),
               ("links", m.links, case.links), ("special_procedures", m.special_procedures, case.procedures))
     for group in groups:
         *path, items, chosen = group
         ids = {id(x) for x in chosen}
         yield from ((*path, i) for i, x in enumerate(items) if id(x) in ids)
-    for path, variants in ((("time_limits", "variants"), m.time_limits.variants), (("result", "variants"), m.result.variants),
-                           (("channels", "window", "jurisdiction", "variants"), m.channels.window.jurisdiction.variants
-                            if m.channels.window and m.channels.window.jurisdiction else [])):
-        yield from ((*path, i) for i, v in enumerate(variants) if sit.matches(v.when, case.answers))
+    varied: tuple[tuple[tuple[str, ...], list[Any]], ...] = (
+        (("time_limits", "variants"), m.time_limits.variants), (("result", "variants"), m.result.variants),
+        (("channels", "window", "jurisdiction", "variants"), m.channels.window.jurisdiction.variants
+         if m.channels.window and m.channels.window.jurisdiction else []))
+    for where, variants in varied:
+        yield from ((*where, i) for i, v in enumerate(variants) if sit.matches(v.when, case.answers))
 
 
 def _example(doc: Document, m: Matter, i: int) -> Iterator[Problem]:

@@ -6,20 +6,18 @@ function. Messages say what to write instead.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
 from ..load import Document
+from ..problems import Problem
+from ..schema.common import ContactType
+from ..schema.matter import HandlingType, PowerSource, State
+from ..schema.sop import SopKind
 from .cases import CASE_RULES
 from .facts import FACT_RULES
 from .parsed import Parsed
-from ..problems import Problem
-from ..schema import Department, Guide, Hall, Matter, Sop
-from ..schema.common import ContactType
-from ..schema.matter import HandlingType, Necessity, PowerSource, State
-from ..schema.sop import SopKind
 
 #: Catch-all wording that the 2017 State Council check found in 13 % of guides; never accepted.
 CATCH_ALL = re.compile(r"其他(相关)?材料|其他(有关|相关)?(证明|文件)|规定的其他|有关部门要求的|等材料|^其他条件|其他条件。?$|相关材料$")
