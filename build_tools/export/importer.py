@@ -25,7 +25,8 @@ from ..schema.common import UNSTATED, id_problem
 from ..schema.reference import field_rows
 from ..validate import validate_tree
 from ..validate.fields import character_problems, check_document
-from ..validate.rules import RULES, Parsed
+from ..validate.parsed import Parsed
+from ..validate.rules import RULES
 from .tables import EMPTY_LIST, LIST_SEPARATOR, MATTER_ID, MATTERS, NO, SHEETS, YES, Column, Kind, Role, Sheet, get_path
 from .template import EXAMPLE_ID
 from .workbook import Table, read_tables

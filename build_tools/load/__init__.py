@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
@@ -55,7 +55,7 @@ class LoadResult:
     documents: dict[str, list[tuple[Document, ContentType]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
-    def all(self):
+    def all(self) -> Iterator[tuple[Document, ContentType]]:
         for docs in self.documents.values():
             yield from docs
 

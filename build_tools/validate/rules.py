@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
+from typing import Any
 
 from ..load import Document
+from ..load.yamlpos import Loc
 from ..problems import Problem
 from ..schema.common import ContactType
 from ..schema.matter import HandlingType, PowerSource, State
@@ -26,7 +28,7 @@ CATCH_ALL = re.compile(r"其他(相关)?材料|其他(有关|相关)?(证明|文
 Rule = Callable[[Parsed], Iterator[Problem]]
 
 
-def _ref(doc: Document, loc: tuple, target: str, known: dict | set, label: str, folder: str) -> Iterator[Problem]:
+def _ref(doc: Document, loc: Loc, target: str, known: dict[str, Any] | set[str], label: str, folder: str) -> Iterator[Problem]:
     if target not in known:
         yield doc.problem(loc, f"找不到{label}“{target}”；请写 {folder}/ 下已有文件的文件名（不含 .yaml）")
 
@@ -51,13 +53,13 @@ class _Refs:
     def __init__(self, doc: Document, known: dict[str, set[str]]):
         self.doc, self.known = doc, known
 
-    def dept(self, loc: tuple, target: str) -> Iterator[Problem]:
+    def dept(self, loc: Loc, target: str) -> Iterator[Problem]:
         return _ref(self.doc, loc, target, self.known["department"], "部门", "departments")
 
-    def hall(self, loc: tuple, target: str) -> Iterator[Problem]:
+    def hall(self, loc: Loc, target: str) -> Iterator[Problem]:
         return _ref(self.doc, loc, target, self.known["hall"], "大厅", "halls")
 
-    def matter(self, loc: tuple, target: str) -> Iterator[Problem]:
+    def matter(self, loc: Loc, target: str) -> Iterator[Problem]:
         return _ref(self.doc, loc, target, self.known["matter"], "事项", "matters")
 
 
