@@ -94,7 +94,7 @@ class Handler(BaseHTTPRequestHandler):
             doc = self.service.index.matter(unquote(url.path.removeprefix("/api/matters/")))
             if doc is None:
                 return self._json(HTTPStatus.NOT_FOUND, {"error": "没有这个事项。"})
-            return self._json(HTTPStatus.OK, doc)
+            return self._json(HTTPStatus.OK, doc.to_json())
         self._json(HTTPStatus.NOT_FOUND, {"error": "没有这个地址。可用：/、/api/search?q=、/api/matters/<id>"})
 
     def do_HEAD(self) -> None:  # noqa: N802
