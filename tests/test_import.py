@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from build_tools.commands import import_data
-from build_tools.export.importer import _answers
+from build_tools.editors.importer import _answers
 from build_tools.export.tables import answers_cell
 from build_tools.export.template import EXAMPLE_ID, README, WORKBOOK, template_files
 from build_tools.load import load_file

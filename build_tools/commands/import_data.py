@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..export.importer import plan_import, write_plan
+from ..editors.importer import plan_import, write_plan
 from ..export.template import EXAMPLE_ID, FOLDER, template_files
 from ..export.workbook import UnreadableFile
 from ..problems import Severity

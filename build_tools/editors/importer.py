@@ -1,4 +1,4 @@
-"""入口: a department's spreadsheet (the tables of `tables.py`) -> matter YAML files.
+"""入口: a department's spreadsheet (the tables of `export/tables.py`, which the exports write too) -> matter YAML files.
 
 Each matter is turned into the YAML that would be written, read back with the project's loader and checked
 by the same validator as every file in git (schema, then the cross-file rules against the existing tree), so
@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..export.tables import EMPTY_LIST, LIST_SEPARATOR, MATTER_ID, MATTERS, NO, SHEETS, YES, Column, Kind, Role, Sheet, get_path
+from ..export.template import EXAMPLE_ID
+from ..export.workbook import Table, read_tables
 from ..load.yamlout import matter_yaml
 from ..load.yamlpos import Document, Loc, load_text
 from ..problems import Problem, Severity
@@ -27,9 +30,6 @@ from ..validate import validate_tree
 from ..validate.fields import character_problems, check_document
 from ..validate.parsed import Parsed
 from ..validate.rules import RULES
-from .tables import EMPTY_LIST, LIST_SEPARATOR, MATTER_ID, MATTERS, NO, SHEETS, YES, Column, Kind, Role, Sheet, get_path
-from .template import EXAMPLE_ID
-from .workbook import Table, read_tables
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DATE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
