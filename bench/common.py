@@ -26,10 +26,10 @@ def ensure_venv() -> None:
     try:
         import mkdocs  # noqa: F401
         import pydantic  # noqa: F401
-    except ImportError:
+    except ImportError as missing:
         if VENV_PYTHON.exists() and Path(sys.executable).resolve() != VENV_PYTHON.resolve():
             os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), *sys.argv])
-        raise SystemExit("run `make test-fast` (or create .venv) first: mkdocs and pydantic are needed")
+        raise SystemExit("run `make test-fast` (or create .venv) first: mkdocs and pydantic are needed") from missing
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
 

@@ -36,15 +36,18 @@ import common  # noqa: E402
 common.ensure_venv()
 
 import yaml  # noqa: E402
+from synth import DISTRICTS, ISSUED, STREETS  # noqa: E402
 
-from build_tools.model import Audience, Catalogue  # noqa: E402
-from build_tools.model import load_catalogue  # noqa: E402
 from build_tools.load.registry import Entry  # noqa: E402
+from build_tools.model import (  # noqa: E402
+    Audience,
+    Catalogue,
+    load_catalogue,  # noqa: E402
+)
 from build_tools.search.citizen import LEXICON  # noqa: E402
 from build_tools.search.compact import INDEX_DIR  # noqa: E402
 from build_tools.search.staff import StaffIndex, build_index  # noqa: E402
 from build_tools.settings import load_settings  # noqa: E402
-from synth import DISTRICTS, ISSUED, STREETS  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 BUDGET_FIRST = 150 * 1024
@@ -195,7 +198,7 @@ def cloned_catalogue(n: int) -> Catalogue:
     for g in range(generations):
         place = f"{DISTRICTS[g % len(DISTRICTS)]}区{STREETS[g // len(DISTRICTS) % len(STREETS)]}街道"
 
-        def moved(mid: str | None) -> str | None:
+        def moved(mid: str | None, g: int = g) -> str | None:
             return mid and f"{mid}-g{g}"
 
         for m in templates:

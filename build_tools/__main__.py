@@ -1,7 +1,7 @@
 """`python -m build_tools`: the command line.
 
-It exits without tearing the interpreter down: every file is closed by then, and after a 5,000-matter build
-freeing the catalogue's million objects one by one took seconds that nobody waits for."""
+It exits without tearing the interpreter down: every file is closed by then, and after a city-scale build
+freeing the catalogue's million objects one by one is work nobody waits for."""
 
 import os
 import sys

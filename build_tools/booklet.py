@@ -18,18 +18,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from .model import Audience, Catalogue, view
 from . import situations
-from .situations import Counts
+from .model import Audience, Catalogue, view
 from .qr.links import make_qr
-from .urls import short_url
 from .qr.sheets import QUIET_ZONE, Symbol, symbol
-from .render.site import make_environment
 from .render.flowchart import step_numbers
 from .render.pages import answer_box
+from .render.site import make_environment
 from .schema import CONTENT_TYPES, Department, Guide, Hall, Matter
 from .schema.guide import GuideStep
 from .settings import Settings
+from .situations import Counts
+from .urls import short_url
 
 #: Smallest printed side of the code itself (quiet zone not counted): readable at hand-held distance.
 MIN_QR_MM = 25.0
@@ -55,7 +55,7 @@ class Size(StrEnum):
     A6 = "A6"
 
     @property
-    def format(self) -> Format:
+    def format(self) -> Format:  # type: ignore[override]  # the paper format; str.format is not used on a Size
         return {Size.A5: Format("A5", 148, 210, 12, 9.5, 1.45, 27), Size.A6: Format("A6", 105, 148, 7, 7.0, 1.3, MIN_QR_MM)}[self]
 
 

@@ -15,7 +15,7 @@ LAYERS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("qr",), "QR symbols and short links"),
     (("render",), "catalogue → page sources and bodies"),
     (("search", "export", "reports", "booklet"), "outputs made from the catalogue"),
-    (("editors",), "editors' tools: new, lint, diff, ownership"),
+    (("editors",), "editors' tools: new, lint, diff, ownership, spreadsheet import"),
     (("mkdocs_adapter",), "MkDocs and Material, the only place that knows them (but their hooks)"),
     (("publish",), "the build engine"),
     (("cli",), "the command line: parses, imports the verb by name"),

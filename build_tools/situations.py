@@ -14,11 +14,23 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .schema.common import UNSTATED, Duration
-from .schema.matter import (Condition, Delivery, Faq, FeeItem, Material, Matter, MatterLink, Necessity, ResultType, SpecialProcedure,
-                            Step, Where)
+from .schema.matter import (
+    Condition,
+    Delivery,
+    Faq,
+    FeeItem,
+    Material,
+    Matter,
+    MatterLink,
+    Necessity,
+    ResultType,
+    SpecialProcedure,
+    Step,
+    Where,
+)
 from .schema.situations import Question, Situation
 
 #: Enumerating every combination is what makes the checks complete; past this many a matter must be split.
@@ -96,9 +108,9 @@ def describe(matter: Matter, answers: Mapping[str, str | list[str] | frozenset[s
     With `any_of` (a `when`), several options of one question read as alternatives: "公司名称、住所（任一）"."""
     parts = []
     for q in matter.questions:
-        chosen = answers.get(q.id)
-        if chosen:
-            chosen = {chosen} if isinstance(chosen, str) else set(chosen)
+        given = answers.get(q.id)
+        if given:
+            chosen = {given} if isinstance(given, str) else set(given)
             words = "、".join(o.label for o in q.options if o.id in chosen)
             parts.append(words + ("（任一）" if any_of and len(chosen) > 1 else ""))
     return "；".join(parts)
@@ -217,10 +229,11 @@ def people(x: Material) -> int:
 
 
 def _total(materials: list[Material], field: str) -> int | None:
-    values = [getattr(x, field) for x in materials]
+    values: list[Any] = [getattr(x, field) for x in materials]  # counts, or UNSTATED
     if UNSTATED in values:
         return None
-    return sum(v * people(x) for v, x in zip(values, materials))
+    total: int = sum(v * people(x) for v, x in zip(values, materials))
+    return total
 
 
 def waiting(case: Case) -> list[SpecialProcedure]:

@@ -39,8 +39,8 @@ _PLAIN = re.compile(r"(?! |[-+]|\d+\. )(?:[^\s\\`*_\[\]<>&!#\x00-\x1f\x7f-\x9f]|
 @lru_cache(maxsize=1 << 16)
 def to_html(text: str | None) -> Markup:
     """Block text (may become several paragraphs or a list). Cached, as are the two below: names, conditions,
-    materials and answers repeat across matters, and at thousands of matters testing each text again took a tenth
-    of page rendering."""
+    materials and answers repeat across matters, so a large catalogue would otherwise test the same text again
+    and again."""
     if not text:
         return Markup("")
     if _PLAIN.fullmatch(text):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "build_tools"
-
 from build_tools.layers import LAYERS as DESCRIBED
+
+PACKAGE = Path(__file__).resolve().parent.parent / "build_tools"
 
 #: Lowest first (build_tools/layers.py). A module may import a module of a lower layer, or of its own top-level
 #: package in the same layer.
@@ -102,3 +102,14 @@ def test_a_lower_layer_importing_a_higher_one_is_caught(tmp_path):
     path.write_text("from ..publish import build\n", encoding="utf-8")
     (line, target), = _imports("model.catalogue", path)
     assert _layer(_known(target, MODULES))[0] > _layer("model.catalogue")[0]
+
+
+def test_only_the_staff_index_imports_whoosh():
+    """Whoosh is unmaintained: one module to rewrite if the staff search changes engine."""
+    importing = []
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            if any(n == "whoosh" or n.startswith("whoosh.") for n in names):
+                importing.append(module)
+    assert sorted(set(importing)) == ["search.staff.index"], importing

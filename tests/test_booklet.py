@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.booklet import MIN_QR_MM, OTHER, Size, collation_key, data_version, index_letter, make_booklet, render_pdf
-from build_tools.model import Audience
-from build_tools.model import load_catalogue
-from build_tools.publish import build
-from build_tools.urls import short_url
-from build_tools.settings import load_settings
 from bench.synth import write as synth
+from build_tools.booklet import MIN_QR_MM, OTHER, Size, collation_key, data_version, index_letter, make_booklet, render_pdf
+from build_tools.model import Audience, load_catalogue
+from build_tools.publish import build
+from build_tools.settings import load_settings
+from build_tools.urls import short_url
 
 from .conftest import PYTHON
 from .support import REPO

@@ -24,8 +24,8 @@ from build_tools.editors.lint import GLOSSARY, MAX_SENTENCE, PLACEHOLDER, lint, 
 from build_tools.editors.ownership import codeowners, months_before
 from build_tools.editors.scaffold import next_implementation
 from build_tools.load.gitdates import FileDates, git_file_dates
-from build_tools.model import Audience, build_catalogue, view
 from build_tools.load.registry import load_registry
+from build_tools.model import Audience, build_catalogue, view
 from build_tools.render.site import render_site
 from build_tools.settings import load_settings
 from build_tools.validate import validate_tree

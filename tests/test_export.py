@@ -20,10 +20,9 @@ from openpyxl.utils import get_column_letter
 from build_tools.export import export_files
 from build_tools.export.spreadsheetml import _ILLEGAL_CHARACTERS, Worksheet, _column_letter, workbook_bytes
 from build_tools.export.tables import MATTERS, SHEETS, headers, uncovered_fields
-from build_tools.model import Audience, view
-from build_tools.model import load_catalogue
-from build_tools.publish import build
 from build_tools.load.registry import REGISTRY, assign, dump, load_registry
+from build_tools.model import Audience, load_catalogue, view
+from build_tools.publish import build
 from build_tools.schema.matter import State
 from build_tools.settings import load_settings
 from build_tools.validate import validate_tree

@@ -17,14 +17,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from build_tools.commands import import_data
-from build_tools.export.importer import _answers
+from build_tools.editors.importer import _answers
 from build_tools.export.tables import answers_cell
 from build_tools.export.template import EXAMPLE_ID, README, WORKBOOK, template_files
 from build_tools.load import load_file
-from build_tools.model import Audience
-from build_tools.model import load_catalogue
-from build_tools.schema import Matter
 from build_tools.load.registry import REGISTRY, dump, load_registry
+from build_tools.model import Audience, load_catalogue
+from build_tools.schema import Matter
 from build_tools.validate import validate_tree
 
 from .support import REPO

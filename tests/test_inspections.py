@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_tools.reports.inspection import read_results
-from build_tools.model import Audience, view
-from build_tools.model import load_catalogue
+from build_tools.model import Audience, load_catalogue, view
 from build_tools.publish.outputs import BuildInput, all_outputs
 from build_tools.render.site import render_site
+from build_tools.reports.inspection import read_results
 from build_tools.settings import load_settings
 
 from .conftest import PYTHON, pos

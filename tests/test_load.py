@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from bench import synth
 from build_tools.load import load_file, load_tree
+from build_tools.load.registry import REGISTRY, Entry, dump, load_registry
 from build_tools.load.yamlpos import (
     MAX_BYTES,
     MAX_DEPTH,
@@ -33,7 +34,6 @@ from build_tools.load.yamlpos import (
     load_text,
 )
 from build_tools.problems import Problem
-from build_tools.load.registry import REGISTRY, Entry, dump, load_registry
 
 from .conftest import REPO, SMALL_MATTER, pos
 
@@ -773,7 +773,7 @@ def test_round_trip_of_safe_dump(data, allow_unicode, flow):
         for loc in keys:
             line, col = doc.keys[loc]
             assert loc[-1] in lines[line - 1], (loc, line, text)
-    for line, col in doc.keys.values():
+    for line, _col in doc.keys.values():
         assert 1 <= line <= len(lines)
 
 

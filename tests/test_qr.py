@@ -15,9 +15,9 @@ import segno
 import yaml
 
 from build_tools.cli import main as cli
-from build_tools.qr.links import ErrorLevel, line_path, make_qr, png
 from build_tools.load.registry import REGISTRY, load_registry
 from build_tools.model import load_catalogue
+from build_tools.qr.links import ErrorLevel, line_path, make_qr, png
 from build_tools.settings import load_settings
 from build_tools.validate import validate_tree
 
@@ -45,9 +45,9 @@ def test_every_png_decodes_to_its_short_url(site):
     offered = {(page.parent / m).resolve() for page in (site / "matters").glob("*/index.html")
                for m in re.findall(r'<a href="([^"]+\.png)" download>', page.read_text(encoding="utf-8"))}
     assert len(pngs) >= 35 and {p.resolve() for p in pngs} == offered
-    for png in pngs:
-        results = zxingcpp.read_barcodes(Image.open(png))
-        assert [r.text for r in results] == [f"{settings.short_url_base.upper()}/Q/{png.stem}"], png.name
+    for image in pngs:
+        results = zxingcpp.read_barcodes(Image.open(image))
+        assert [r.text for r in results] == [f"{settings.short_url_base.upper()}/Q/{image.stem}"], image.name
 
 
 #: Short URLs as the site prints them: every kind of code, with and without a placement.

@@ -383,8 +383,8 @@ def test_invisible_characters_are_refused_in_every_content_type(tmp_path, capsys
 
 
 def test_invisible_characters_in_imported_cells_are_named_at_their_cells(tmp_path, capsys):
-    from build_tools.export import export_files
     from build_tools.commands import import_data
+    from build_tools.export import export_files
 
     root = copy_project(tmp_path / "p")
     files = export_files(view(load_catalogue(root), Audience.STAFF), load_settings(root))

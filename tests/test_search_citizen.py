@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from build_tools.model import Audience, view
-from build_tools.model import load_catalogue
+from build_tools.model import Audience, load_catalogue, view
 from build_tools.search import compact
 from build_tools.search.citizen import LEXICON, citizen_search_files
 from build_tools.search.documents import Document

@@ -1,4 +1,4 @@
-"""Staff and hotline search: the Whoosh index behind build_tools/search/staff.py, the `search` CLI and the
+"""Staff and hotline search: the Whoosh index behind build_tools/search/staff/, the `search` CLI and the
 `serve-search` HTTP service (JSON API, console page, bad queries, access rules, rebuilds while serving)."""
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def test_fielded_query_restricts_to_the_field(index):
     r = index.search("材料:身份证", limit=100)
     assert r.results
     for hit in r.results:
-        materials = " ".join(m["name"] + (m["notes"] or "") + (m["condition"] or "") for m in index.matter(hit.id)["materials"])
+        materials = " ".join(m.name + (m.notes or "") + (m.condition or "") for m in index.matter(hit.id).materials)
         assert "身份" in materials
     tax = index.search("部门:税务", limit=100)
     assert {h.department["id"] for h in tax.results} == {"swj"}
@@ -130,9 +130,9 @@ def test_cancelled_matter_is_found_but_says_so(index):
 def test_internal_fields_only_in_the_staff_index(index, public_index):
     assert "chusheng-dengji" in [h.id for h in index.search(f"内部:{INTERNAL_PHRASE}", limit=5).results]
     assert "chusheng-dengji" in [h.id for h in index.search(INTERNAL_PHRASE, limit=5).results]
-    assert INTERNAL_PHRASE in " ".join(index.matter("chusheng-dengji")["internal"])
+    assert INTERNAL_PHRASE in " ".join(index.matter("chusheng-dengji").internal)
     assert "chusheng-dengji" not in [h.id for h in public_index.search(INTERNAL_PHRASE, limit=50).results]
-    assert public_index.matter("chusheng-dengji")["internal"] == []
+    assert public_index.matter("chusheng-dengji").internal == []
     files = b"".join(p.read_bytes() for p in (public_index.directory / CURRENT).iterdir())
     assert INTERNAL_PHRASE.encode() not in files
     with pytest.raises(QueryError, match="不认识的字段"):

@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_tools.model import Audience, view
-from build_tools.model import load_catalogue
-from build_tools.render.site import render_site
-from build_tools.settings import load_settings
+from build_tools.model import Audience, load_catalogue, view
 from build_tools.model.statistics import compute
+from build_tools.render.site import render_site
 from build_tools.reports.statistics import statistics_csv, statistics_files
+from build_tools.settings import load_settings
 from build_tools.urls import STATISTICS_CSV as CSV_PATH
 
 from .support import REPO, copy_project

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.synth import MARKER, SynthError, load_templates, plan, write
 from build_tools.model import Audience
 from build_tools.publish import build
-from bench.synth import MARKER, SynthError, load_templates, plan, write
 from build_tools.validate import validate_tree
 
 from .conftest import PYTHON, TODAY

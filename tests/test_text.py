@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 
 import nh3
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from build_tools import text
 

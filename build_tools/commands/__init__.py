@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import Catalogue
+from ..model import Catalogue, load_catalogue
 from ..problems import ContentError
-from ..model import load_catalogue
 
 
 def catalogue_or_problems(root: Path) -> Catalogue | None:

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from ..booklet import BookletError, Size, data_version, make_booklet, render_pdf
-from . import catalogue_or_problems
 from ..settings import load_settings
+from . import catalogue_or_problems
 
 HELP = "生成某个大厅的办事攻略口袋书（PDF，A5 或 A6）：封面、目录、每个事项一到两页、二维码、俗称索引"
 

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..load.yamlpos import load_text
 from ..load.registry import REGISTRY, assign, compare, dump, load_registry, registry_entries
+from ..load.yamlpos import load_text
 from ..validate import validate_tree
 
 HELP = "分配短码（assign），或检查已发出的短码没有被删除或改指向（check --base REV）"

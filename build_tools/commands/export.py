@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 from ..export import export_files
-from ..model import Audience, view
+from ..model import Audience, load_catalogue, view
 from ..problems import ContentError
-from ..model import load_catalogue
 from ..settings import load_settings
 
 HELP = "只导出数据文件（api/matters.json、catalogue.xlsx、catalogue.csv、cpsv-ap.jsonld 等），不构建网站"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 #: The repository this package belongs to: what the drift test compares against.
 REPO = Path(__file__).resolve().parents[2]
@@ -66,7 +67,7 @@ def cli_reference() -> str:
     from ..cli import VERBS, make_parser
 
     parser = make_parser()
-    sub = next(a for a in parser._actions if a.dest == "verb")  # argparse keeps subparsers here
+    sub: Any = next(a for a in parser._actions if a.dest == "verb")  # argparse keeps subparsers here
     parts = ["# 命令行参考\n", "由 `python -m build_tools gen-docs` 根据 `--help` 自动生成，请勿手改。\n", "```text", parser.format_help().rstrip(), "```\n"]
     for verb in VERBS:
         parts += [f"## `{verb}`\n", "```text", sub.choices[verb].format_help().rstrip(), "```\n"]

@@ -9,8 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..export.importer import plan_import, write_plan
-from ..export.template import FOLDER, EXAMPLE_ID, template_files
+from ..editors.importer import plan_import, write_plan
+from ..export.template import EXAMPLE_ID, FOLDER, template_files
 from ..export.workbook import UnreadableFile
 from ..problems import Severity
 

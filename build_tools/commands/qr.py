@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import catalogue_or_problems
 from ..model import Audience, view
 from ..qr.links import ErrorLevel
 from ..qr.sheets import Sheet, hall_sheets, proof_sheets
 from ..render.site import make_environment
 from ..settings import load_settings
+from . import catalogue_or_problems
 
 HELP = "生成 A4 二维码打印页（SVG）：某个大厅或某个窗口的事项，或全部短码的校样页"
 

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 from ..editors.ownership import months_before, stale_matters
-from ..model.checklist import checklist
-from ..reports.inspection import read_results, report_csv, summarize
-from ..problems import ContentError
 from ..model import load_catalogue
+from ..model.checklist import checklist
+from ..problems import ContentError
 from ..render.site import make_environment
+from ..reports.inspection import read_results, report_csv, summarize
 from ..validate import validate_tree
 
 HELP = "生成报告：inspections（标准化执行检查报告：汇总填好的检查表 CSV）；stale（久未核对的事项，按负责部门分组）"

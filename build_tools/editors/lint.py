@@ -56,6 +56,7 @@ def load_glossary(root: Path) -> tuple[list[Term], list[Problem]]:
     text, problem = decode(GLOSSARY.as_posix(), path.read_bytes())
     if problem:
         return [], [problem]
+    assert text is not None  # decode gives text or a problem
     doc, problems = load_text(GLOSSARY.as_posix(), text)
     if doc is None:
         return [], problems

@@ -20,8 +20,21 @@ from ..load.registry import REGISTRY, Entry, assign, dump, load_registry
 from ..render.site import make_environment
 from ..schema import BY_NAME
 from ..schema.common import TimeUnit, id_problem
-from ..schema.matter import (Audience, BodyNature, Delivery, HandlingType, Level, MaterialForm, Matter, MatterType, Necessity,
-                             OnlineDepth, PowerSource, ResultType, Scope)
+from ..schema.matter import (
+    Audience,
+    BodyNature,
+    Delivery,
+    HandlingType,
+    Level,
+    MaterialForm,
+    Matter,
+    MatterType,
+    Necessity,
+    OnlineDepth,
+    PowerSource,
+    ResultType,
+    Scope,
+)
 from ..schema.place import Department, Hall, HallType
 from ..schema.sop import Category, OnFail, Phase, SopKind
 from ..validate import Parsed, validate_tree
@@ -179,7 +192,7 @@ def _issue_code(entries: dict[str, Entry], kind: str, ident: str, today: dt.date
     """The next free short code for the new object only (`codes assign` would also code any other uncoded file)."""
     if any(e.kind == kind and e.id == ident for e in entries.values()):
         raise ScaffoldError(f"短码登记表里已经有 {kind}“{ident}”：这个 id 用过，即使文件已删除也不能再用；请换一个 id")
-    known = {k: set() for k in ("matter", "sop", "guide", "hall")}
+    known: dict[str, set[str]] = {k: set() for k in ("matter", "sop", "guide", "hall")}
     known[kind] = {ident}
     issued = assign(entries, known, today)
     return next(e for code, e in issued.items() if code not in entries)

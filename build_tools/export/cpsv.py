@@ -9,15 +9,16 @@ complaint channels, steps) are simply not exported here; the JSON export has eve
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from .. import situations
 from ..model import Catalogue
-from ..text import plain
 from ..schema import Department, Matter
 from ..schema.common import UNSTATED, Contact, ContactType
 from ..schema.matter import LegalBasis, Material
 from ..schema.situations import Situation
 from ..settings import Settings
+from ..text import plain
 from ..urls import url_of
 
 LANGUAGE = "zh-CN"
@@ -168,7 +169,7 @@ def _evidence(page: str, x: Material) -> dict:
         parts.append(f"需要的情形：{x.condition}")
     if x.notes:
         parts.append(plain(x.notes))
-    node = {"@id": f"{page}#{x.id}", "@type": "Evidence", "identifier": x.id, "name": x.name, "description": "；".join(parts)}
+    node: dict[str, Any] = {"@id": f"{page}#{x.id}", "@type": "Evidence", "identifier": x.id, "name": x.name, "description": "；".join(parts)}
     if x.blank_form or x.sample:
         node["page"] = [u for u in (x.blank_form, x.sample) if u]
     return node

@@ -2,7 +2,7 @@
 header row, text-formatted columns, column widths, drop-down lists, wrapped multi-line text.
 
 openpyxl (still used to read workbooks) builds a Python object per cell and serialises each through an XML
-tree: 4 s for the 200,000 cells of 1,000 matters, 40 s at 5,000. Here a row is one joined string and each
+tree, which does not scale to the hundreds of thousands of cells of a city's exports. Here a row is one joined string and each
 distinct text is written once (shared strings), which is also how Excel itself saves.
 """
 
@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 Cell = str | int | None
 #: Characters XML 1.0 does not allow, which openpyxl refuses too: the C0 controls but tab, line feed and carriage
-#: return. (Written here, as is `_column_letter`, so a build does not import openpyxl: 0.1 s before anything runs.)
+#: return. (Written here, as is `_column_letter`, so a build does not import openpyxl before anything runs.)
 _ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)

@@ -171,7 +171,7 @@ def _read_csvs(path: Path) -> dict[Sheet, Table]:
             raise UnreadableFile(file, f"无法读取（{err.strerror}）") from None
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
-            rows = [(n, [csv_value(v) for v in values]) for n, values in _limited(str(file), reader)]
+            rows: list[tuple[int, list[object]]] = [(n, [csv_value(str(v)) for v in values]) for n, values in _limited(str(file), reader)]
         except csv.Error as err:
             if "field larger than field limit" in str(err):
                 raise UnreadableFile(file, f"单元格太长（上限 {MAX_CELL_CHARS} 个字）", reader.line_num) from None

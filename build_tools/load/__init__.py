@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from ..problems import Problem
-from ..workers import Pool, available_cpus
 from ..schema import CONTENT_TYPES, ContentType
 from ..schema.common import is_device_name
+from ..workers import Pool, available_cpus
 from .yamlpos import Document, decode, load_text
 
 __all__ = ["Document", "LoadResult", "load_tree", "load_file", "FileCache"]
@@ -55,7 +55,7 @@ class LoadResult:
     documents: dict[str, list[tuple[Document, ContentType]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
-    def all(self):
+    def all(self) -> Iterator[tuple[Document, ContentType]]:
         for docs in self.documents.values():
             yield from docs
 
@@ -65,6 +65,7 @@ def load_file(root: Path, path: Path) -> tuple[Document | None, list[Problem]]:
     text, problem = decode(rel, path.read_bytes())
     if problem:
         return None, [problem]
+    assert text is not None  # decode gives text or a problem
     return load_text(rel, text)
 
 
@@ -116,7 +117,7 @@ def load_tree(root: Path, workers: int | None = None, cache: FileCache | None = 
     return result
 
 
-def _load_files(root: Path, paths: list[Path], workers: int) -> Iterator[tuple[Document | None, list[Problem]]]:
+def _load_files(root: Path, paths: list[Path], workers: int) -> Generator[tuple[Document | None, list[Problem]], None, None]:
     """Each file's result in order, as soon as it is there."""
     with Pool(workers if workers > 1 else 0) as pool:
         yield from pool.map(partial(load_file, root), paths, chunksize=_CHUNK)

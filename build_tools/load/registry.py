@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from .yamlpos import Document, decode, load_text
 from ..problems import Problem
+from .yamlpos import Document, decode, load_text
 
 REGISTRY = Path("registry") / "codes.yaml"
 PREFIX = {"matter": "M", "sop": "S", "guide": "G", "hall": "H"}
@@ -46,6 +46,7 @@ def load_registry(root: Path) -> tuple[dict[str, Entry], Document | None, list[P
     text, problem = decode(REGISTRY.as_posix(), path.read_bytes())
     if problem:
         return {}, None, [problem]
+    assert text is not None  # decode gives text or a problem
     doc, problems = load_text(REGISTRY.as_posix(), text)
     if doc is None:
         return {}, None, problems

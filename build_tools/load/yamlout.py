@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from ..schema import BY_NAME, Matter
+from ..schema import BY_NAME
 from ..schema.reference import is_object, item_type
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import math
 import re
-from typing import Any
+from typing import Any, Callable
 
 import orjson
 import yaml
@@ -59,7 +59,7 @@ _SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", 
 _MAP_TAG, _SEQ_TAG, _STR_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"
 #: Plain scalars whose text matched a core-schema pattern: for such text these give what SafeConstructor gives,
 #: without building a node per scalar.
-_CONSTRUCT = {
+_CONSTRUCT: dict[str, Callable[[str], Any]] = {
     "tag:yaml.org,2002:int": int,
     "tag:yaml.org,2002:float": float,
     "tag:yaml.org,2002:bool": lambda text: text[0] in "tT",
@@ -89,7 +89,7 @@ class Document:
     """One parsed YAML file: its data plus the line and column of every key and value (1-based).
 
     A document parsed from text records no positions until they are first asked for: then it parses its text
-    again. Only a problem needs them, and recording two positions per node made loading a fifth slower. For the
+    again. Only a problem needs them, and recording two positions per node on every load is work most loads throw away. For the
     same reason a pickled document (one that comes back from a worker process) carries its text, not its positions
     (`__reduce__`).
     """
@@ -196,7 +196,7 @@ class _Unlocated(Exception):
     """The problem's message needs positions that were not recorded (the line of the first of two equal keys)."""
 
 
-def _pos(mark: yaml.Mark) -> tuple[int, int]:
+def _pos(mark: Any) -> tuple[int, int]:  # yaml.Mark, or libyaml's (the stubs tell them apart)
     return (mark.line + 1, mark.column + 1)
 
 
@@ -428,7 +428,7 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:
         """A scalar that may be more than plain text: explicitly tagged, or plain with a core-schema first character."""
-        text, tag = event.value, event.tag
+        text, tag = event.value, event.tag or ""
         explicit = bool(tag) and tag != "!"
         if explicit:
             self.check_tag(event)
@@ -442,7 +442,7 @@ class _Builder:
             return text
         try:
             if explicit:
-                return self.constructor.construct_object(yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style))
+                return self.constructor.construct_object(yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style))  # type: ignore[arg-type]  # libyaml's marks
             return _CONSTRUCT[tag](text)
         except Exception:  # noqa: BLE001 - PyYAML raises KeyError, IndexError ... for explicit tags on bad text
             kind = _KIND_WORDS.get(tag.rsplit(":", 1)[-1], "值")

@@ -53,10 +53,10 @@ def on_config(config):
     if os.environ.get(ENV_PREGENERATED):
         settings = load_settings(root)
     else:
+        from build_tools.mkdocs_adapter.preview import preview_for
         from build_tools.model import Audience
         from build_tools.problems import ContentError
         from build_tools.publish import generate_sources
-        from build_tools.mkdocs_adapter.preview import preview_for
 
         audience = _audience = Audience(audience)
         preview = preview_for(audience) if _serving else None
@@ -97,8 +97,8 @@ def on_post_build(config):
     regenerated with the others."""
     if os.environ.get(ENV_PREGENERATED):
         return
-    from build_tools.model import Audience
     from build_tools.mkdocs_adapter.preview import preview_for
+    from build_tools.model import Audience
 
     site = Path(config.site_dir)
     if _serving:
@@ -116,15 +116,16 @@ def on_build_error(error):
     """A failed build is over too: what the preview's worker made meanwhile may be written now."""
     if _serving:
         from build_tools.mkdocs_adapter.preview import preview_for
+        from build_tools.model import Audience
 
-        preview_for(_audience).build_finished()
+        preview_for(Audience(_audience)).build_finished()
 
 
 def on_serve(server, config, builder):
     """Watch the content, and render a requested matter page first if the content changed since it was rendered."""
+    from build_tools.mkdocs_adapter.preview import preview_for
     from build_tools.model import Audience
     from build_tools.schema import CONTENT_TYPES
-    from build_tools.mkdocs_adapter.preview import preview_for
 
     preview, site, app = preview_for(Audience(config.extra["audience"])), Path(config.site_dir), server.get_app()
 

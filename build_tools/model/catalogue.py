@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
-from ..schema import Department, Guide, Hall, Matter, Sop
-from ..schema.matter import MatterLink, Necessity, Scope, State
-from ..schema.place import HallType
+from .. import situations
 from ..load.gitdates import FileDates
 from ..load.registry import Entry
-from .. import situations
+from ..schema import Department, Guide, Hall, Matter, Sop
+from ..schema.matter import MatterLink, Scope, State
+from ..schema.place import HallType
 from ..validate import Parsed
 
 
@@ -128,7 +128,7 @@ class Catalogue:
                 self._matters_of[m.authority.body].append(m)
         return self._matters_of.get(dept.id, [])
 
-    def by_key(self, key) -> dict[str, list[Matter]]:
+    def by_key(self, key: Callable[[Matter], Any]) -> dict[str, list[Matter]]:
         """Group live matters by a key function that returns one value or several (audience, topics)."""
         groups: dict[str, list[Matter]] = defaultdict(list)
         for m in self.live_matters():
@@ -139,7 +139,7 @@ class Catalogue:
 
 
 def build_catalogue(parsed: Parsed, file_dates: dict[str, FileDates] | None = None) -> Catalogue:
-    def objs(table: dict) -> dict:
+    def objs(table: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
         return {k: v[1] for k, v in sorted(table.items())}
 
     sources = {}

@@ -11,14 +11,15 @@ import datetime as dt
 import statistics
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
+from .. import situations
 from ..schema import Hall, Matter
 from ..schema.common import Duration
-from ..schema.matter import Audience, HandlingType, MatterType, OnlineDepth, Scope, State
+from ..schema.matter import Audience, HandlingType, Material, MatterType, OnlineDepth, Scope, State
 from ..urls import url_of
-from .. import situations
 from .catalogue import Catalogue
+
 
 @dataclass(frozen=True)
 class Row:
@@ -113,7 +114,7 @@ def compute(cat: Catalogue, today: dt.date) -> Statistics:
     live = cat.live_matters()
     n = len(live)
 
-    def table(key: str, title: str, column: str, groups: list[tuple[str, int, str | None]], base: int = n, note: str | None = None) -> Table:
+    def table(key: str, title: str, column: str, groups: Sequence[tuple[str, int, str | None]], base: int = n, note: str | None = None) -> Table:
         return Table(key, title, column, [Row(label, value, _ratio(value, base), url) for label, value, url in groups], base, note)
 
     def count(pred: Callable[[Matter], bool]) -> int:
@@ -233,7 +234,7 @@ def _gaps(live: list[Matter]) -> list[Gap]:
     def lacking(pred: Callable[[Matter], bool]) -> list[Matter]:
         return [m for m in live if pred(m)]
 
-    def forms(m: Matter) -> list:
+    def forms(m: Matter) -> list[Material]:
         return [x for x in m.materials if not x.exempt]
 
     return [Gap(label, lacking(pred)) for label, pred in (

@@ -35,8 +35,8 @@ from ..workers import Pool, alive, available_cpus, state
 from .outputs import BuildInput, make_output, output_tasks
 from .timings import Timings
 
-#: Shell pages a task renders: small enough that the last tasks keep the other workers waiting only briefly (100
-#: pages take about 80 ms), large enough that handing them out costs nothing.
+#: Shell pages a task renders: small enough that the last tasks keep the other workers waiting only briefly, large
+#: enough that handing them out costs next to nothing.
 PAGES_PER_TASK = 100
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from jinja2 import Environment
 
@@ -64,6 +65,7 @@ def _title(catalogue: Catalogue, link: ShortLink) -> str:
         matter, situation = link.id.split("/")
         m = catalogue.matters[matter]
         return f"{m.name}：{next(s.name for s in m.situations if s.id == situation)}"
-    table = {"matter": catalogue.matters, "sop": catalogue.sops, "guide": catalogue.guides, "hall": catalogue.halls}[link.kind]
+    tables: dict[str, dict[str, Any]] = {"matter": catalogue.matters, "sop": catalogue.sops, "guide": catalogue.guides, "hall": catalogue.halls}
+    table = tables[link.kind]
     obj = table[link.id]
-    return getattr(obj, "name", None) or getattr(obj, "title")
+    return getattr(obj, "name", None) or obj.title

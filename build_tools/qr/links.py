@@ -7,13 +7,14 @@ import struct
 import zlib
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import zxingcpp
 
+from ..load.registry import Entry
 from ..model import Catalogue
 from ..schema.matter import State
 from ..urls import url_of
-from ..load.registry import Entry
 
 
 class ErrorLevel(StrEnum):
@@ -66,7 +67,8 @@ def situation_links(catalogue: Catalogue) -> list[ShortLink]:
 
 
 def _present(catalogue: Catalogue, e: Entry) -> bool:
-    table = {"matter": catalogue.matters, "sop": catalogue.sops, "guide": catalogue.guides, "hall": catalogue.halls}[e.kind]
+    tables: dict[str, dict[str, Any]] = {"matter": catalogue.matters, "sop": catalogue.sops, "guide": catalogue.guides, "hall": catalogue.halls}
+    table = tables[e.kind]
     return e.id in table
 
 
@@ -88,11 +90,11 @@ _MODULES = bytes.maketrans(b"\x00\xff", b"\x01\x00")
 
 def make_qr(url: str, level: ErrorLevel = ErrorLevel.M) -> QRSymbol:
     """A QR code (never a Micro QR code, which phone cameras do not read) at exactly `level`: zxing-cpp's C++
-    encoder, 0.16 ms a symbol where segno took 0.7 ms. For the uppercase short URLs it picks the alphanumeric
+    encoder rather than segno's pure-Python one. For the uppercase short URLs it picks the alphanumeric
     mode and smallest version, as segno does; a test checks that each symbol is one of segno's for the URL."""
     image = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level=level.value.upper()).to_image(add_quiet_zones=False)
     size = image.shape[0]
-    modules = bytes(memoryview(image)).translate(_MODULES)
+    modules = bytes(memoryview(image)).translate(_MODULES)  # type: ignore[arg-type]  # zxingcpp.Image is a buffer
     return QRSymbol(tuple(modules[i:i + size] for i in range(0, size * size, size)), level.value.upper())
 
 
@@ -144,9 +146,9 @@ _PNG_PIXELS = bytes.maketrans(b"\x00\x01", b"\xff\x00")
 
 def png(qr: QRSymbol) -> bytes:
     """Raster image to download: 8 px a module, quiet zone 4 modules, 1-bit greyscale. The same pixels as segno's
-    PNG writer (a test compares them), written a row of modules at a time: segno packs every pixel in Python,
-    which made PNGs a third of the QR stage at thousands of matters. Compressed at zlib's fastest level, not
-    segno's 9: 0.03 ms an image instead of 0.7 ms, for about 430 bytes instead of 290."""
+    PNG writer (a test compares them), written a row of modules at a time rather than packing every pixel in
+    Python as segno does. Compressed at zlib's fastest level, not segno's 9: the images are tiny either way, and
+    a build writes thousands of them."""
     border = b"\xff" * 4
     blank = b"\2" + bytes(len(qr.matrix) + 8)  # filter "Up", no change: the 7 pixel rows under a scanline
     quiet = b"\0" + border + b"\xff" * len(qr.matrix) + border

@@ -7,6 +7,7 @@ Geometry is in millimetres so print sizes can be checked against the rules in ux
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..model import Catalogue
 from ..schema import Hall, Matter
@@ -110,7 +111,8 @@ def hall_sheets(catalogue: Catalogue, settings: Settings, hall: Hall, window: st
 def proof_sheets(catalogue: Catalogue, settings: Settings, level: ErrorLevel) -> list[Sheet]:
     items = []
     for code, entry in catalogue.codes.items():
-        table = {"matter": catalogue.matters, "sop": catalogue.sops, "guide": catalogue.guides, "hall": catalogue.halls}[entry.kind]
+        tables: dict[str, dict[str, Any]] = {"matter": catalogue.matters, "sop": catalogue.sops, "guide": catalogue.guides, "hall": catalogue.halls}
+        table = tables[entry.kind]
         if entry.id not in table:
             continue
         obj = table[entry.id]

@@ -1,7 +1,7 @@
 """Long finished HTML kept out of the Markdown MkDocs reads, and put back into the page it renders.
 
-A list page (by hall, by department, a hall's own page) holds thousands of matter links at city scale: 15 MB of
-HTML in a few dozen sources at 5,000 matters. Python-Markdown parses every tag of raw HTML to find where each
+A list page (by hall, by department, a hall's own page) holds thousands of matter links at city scale: megabytes
+of HTML in a few dozen sources. Python-Markdown parses every tag of raw HTML to find where each
 block ends, which is slow for pages whose lists are final already. So a template wraps such a
 list in `{% filter aside %}`: the source keeps a one-line placeholder, the list goes to a sidecar file next to
 the source (its name starts with a dot, which MkDocs skips), and the MkDocs adapter puts it back into the

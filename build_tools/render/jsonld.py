@@ -8,9 +8,9 @@ the script element it sits in.
 from __future__ import annotations
 
 from ..model import Catalogue
-from ..text import plain
 from ..schema import Hall, Matter
 from ..settings import Settings
+from ..text import plain
 from ..urls import url_of
 
 

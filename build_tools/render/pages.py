@@ -12,24 +12,25 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from ..model.checklist import checklist, window_sops
-from ..model import statistics as stats
+from .. import situations
 from ..model import Catalogue
+from ..model import statistics as stats
 from ..model.audience import Audience
-from ..schema.guide import Guide
-from ..schema.place import Hall
-from ..schema.matter import Matter, OnlineDepth, State
-from ..schema.sop import Category, Phase
-from ..schema.reference import all_field_tables
-from ..settings import Settings
+from ..model.checklist import checklist, window_sops
 from ..qr.files import page_qr
 from ..qr.links import situation_code
+from ..schema.guide import Guide
+from ..schema.matter import Matter, OnlineDepth, State
+from ..schema.place import Hall
+from ..schema.reference import all_field_tables
+from ..schema.sop import Category, Phase
+from ..settings import Settings
 from ..urls import INSPECTION_CSV, STATISTICS_CSV, short_url, source_of, url_of
-from .. import situations
 from .cases import box_of, case_view, steps_by_channel
 from .feed import feed_entries
 from .flowchart import layout, step_numbers
 from .shell import MARKS, SHELL_DIR
+
 
 @dataclass
 class Page:
@@ -219,7 +220,7 @@ def browse_pages(site: Site) -> Iterator[Page]:
     yield Page("browse/departments.md", "browse.md.j2", {"title": "按部门查找", "groups": {d.name: cat.matters_of(d) for d in cat.departments.values() if cat.matters_of(d)}, "kind": "department",
                                                         "ids": {d.name: d.id for d in cat.departments.values()}})
     # Halls with what they handle, not every matter of every hall: a 全区通办 matter is taken in by every street
-    # hall, which made this page 4 MB at 5,000 matters; each hall's own page lists its matters.
+    # hall, which would make this page list nearly the whole catalogue once per hall; each hall's own page lists its matters.
     yield Page("browse/halls.md", "browse_halls.md.j2", {"title": "按大厅查找", "halls": [(h, *map(len, hall_matters(cat, h))) for h in cat.halls.values()]})
     yield Page("browse/audience.md", "browse.md.j2", {"title": "按服务对象查找", "groups": cat.by_key(lambda m: m.audience), "kind": None, "ids": {}})
     yield Page("browse/topics.md", "browse.md.j2", {"title": "按主题查找", "groups": cat.by_key(lambda m: m.topics), "kind": None, "ids": {}})

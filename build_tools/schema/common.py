@@ -13,9 +13,10 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, WrapValidator, model_validator
+from pydantic.config import JsonDict
 
 #: Marks a field that must never reach a public build (internal phone extensions, staff notes ...).
-INTERNAL = {"x-internal": True}
+INTERNAL: JsonDict = {"x-internal": True}
 #: What an editor writes where the source gives no value: a count or a legal time limit the guide does not
 #: state. The page then says 以窗口告知为准 instead of a number nobody promised, and the lint warns.
 UNSTATED = "未说明"

@@ -60,7 +60,7 @@ def _inner(annotation: object) -> tuple[object, bool]:
             return annotation, is_list
 
 
-_TYPE_WORDS = {str: "文字", int: "整数", bool: "true/false", dict: "键值对"}
+_TYPE_WORDS: dict[object, str] = {str: "文字", int: "整数", bool: "true/false", dict: "键值对"}
 
 
 def _type_name(inner: object, is_list: bool) -> str:
@@ -71,7 +71,7 @@ def _type_name(inner: object, is_list: bool) -> str:
     elif getattr(inner, "__name__", "") == "date":
         word = "日期"
     else:
-        word = _TYPE_WORDS.get(inner, "文字")  # type: ignore[arg-type]
+        word = _TYPE_WORDS.get(inner, "文字")
     return f"{word}列表" if is_list else word
 
 

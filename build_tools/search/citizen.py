@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from ..model import Catalogue
 from .analyzer import Rules, load_rules, name_parts, t2s_chars, two_character_words
-from .compact import build as build_index, fnv1a
+from .compact import build as build_index
+from .compact import fnv1a
 from .documents import Document, documents
 
 #: Bloom filter of the two-character words the index knows: 8 bits a word and 5 hashes (about 2 % false positives).
@@ -39,7 +41,7 @@ def citizen_search_files(cat: Catalogue) -> dict[str, bytes]:
     return files
 
 
-def lexicon(rules: Rules, chars: set[str], words: set[str], docs: list[Document], index: dict | None = None) -> dict:
+def lexicon(rules: Rules, chars: set[str], words: AbstractSet[str], docs: list[Document], index: dict | None = None) -> dict:
     """What the search page needs to cut a query the way the index cut the pages: traditional → simplified for the
     characters the site uses (a pair string, two characters per mapping), stop words, the two-character words
     the pages contain (a Bloom filter), synonym groups and best bets; and where compact.py put the index."""
@@ -52,7 +54,7 @@ def lexicon(rules: Rules, chars: set[str], words: set[str], docs: list[Document]
             "bets": {k: v for k, v in bets.items() if v}, "index": index}
 
 
-def bloom(words: set[str]) -> dict:
+def bloom(words: AbstractSet[str]) -> dict:
     """A Bloom filter the browser can test (theme/assets/search.js implements the same hashes)."""
     size = max(64, -(-len(words) * BITS_PER_WORD // 8) * 8)
     bits = bytearray(size // 8)

@@ -94,7 +94,7 @@ class Handler(BaseHTTPRequestHandler):
             doc = self.service.index.matter(unquote(url.path.removeprefix("/api/matters/")))
             if doc is None:
                 return self._json(HTTPStatus.NOT_FOUND, {"error": "没有这个事项。"})
-            return self._json(HTTPStatus.OK, doc)
+            return self._json(HTTPStatus.OK, doc.to_json())
         self._json(HTTPStatus.NOT_FOUND, {"error": "没有这个地址。可用：/、/api/search?q=、/api/matters/<id>"})
 
     def do_HEAD(self) -> None:  # noqa: N802
@@ -174,8 +174,8 @@ def make_server(service: Service, host: str, port: int) -> ThreadingHTTPServer:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    #: A hotline has dozens of seats asking at once; with the default backlog of 5 the rest wait for TCP retries
-    #: (1, 3, 7, 15 s …), which under load ran a request past 30 s in tests/test_search_load.py.
+    #: A hotline has dozens of seats asking at once; with the default backlog of 5 the rest wait for TCP's
+    #: exponential retries, which under load can run a request past the idle timeout (tests/test_search_load.py).
     request_queue_size = 128
 
 

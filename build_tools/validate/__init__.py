@@ -8,15 +8,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from ..load import FileCache, load_tree
-from ..problems import Problem, Severity
+from ..load import Document, FileCache, load_tree
 from ..load.registry import load_registry
-from .registry import check_registry
+from ..problems import Problem, Severity
+from ..schema import ContentType
 from .fields import check_document
-from .rules import RULES, Parsed
+from .parsed import Parsed
+from .registry import check_registry
+from .rules import RULES
 
 __all__ = ["Validated", "validate_tree", "Parsed"]
+
+#: (the typed object, which has an `id`, or None; problems) of one file
+Checked = tuple[Any, list[Problem]]
 
 _TABLES = {"department": "departments", "hall": "halls", "matter": "matters", "sop": "sops", "guide": "guides"}
 
@@ -36,7 +42,7 @@ class Validated:
         return [p for p in self.problems if p.severity is Severity.ERROR]
 
 
-def _named_after_id(doc, id: str) -> bool:
+def _named_after_id(doc: Document, id: str) -> bool:
     return PurePosixPath(doc.path).stem == id
 
 
@@ -53,7 +59,7 @@ def _gc_paused() -> Iterator[None]:
     """No cyclic garbage collection while a tree is loaded and checked.
 
     A city-scale tree is a million small objects (data, schema objects) that form no cycles and live as long as
-    the build; every full collection walked them all again (4 s of 10 at 5,000 matters). At the end they go
+    the build; every full collection would walk them all again. At the end they go
     straight to the oldest generation (`gc.freeze` then `gc.unfreeze` moves them without walking them), so the
     next young collections do not walk them all either; they stay collectable as ever."""
     enabled = gc.isenabled()
@@ -68,7 +74,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _checked(doc, ctype, cache: FileCache | None):
+def _checked(doc: Document, ctype: ContentType, cache: FileCache | None) -> Checked:
     """check_document, remembered per file for as long as the cache hands back the same (unchanged) Document."""
     if cache is None:
         return check_document(doc, ctype.model)
@@ -79,14 +85,14 @@ def _checked(doc, ctype, cache: FileCache | None):
 
 
 def _validate(root: Path, today: dt.date | None, cache: FileCache | None) -> Validated:
-    checked: dict[str, tuple] = {}  # path -> (object or None, problems), checked while the other files parse
+    checked: dict[str, Checked] = {}  # path -> (object or None, problems), checked while the other files parse
 
-    def check(doc, ctype) -> None:
+    def check(doc: Document, ctype: ContentType) -> None:
         checked[doc.path] = _checked(doc, ctype, cache)
 
     loaded = load_tree(root, cache=cache, each=check)
     problems = list(loaded.problems)
-    tables: dict[str, dict] = {name: {} for name in _TABLES.values()}
+    tables: dict[str, dict[str, Any]] = {name: {} for name in _TABLES.values()}
     present: dict[str, set[str]] = {name: set() for name in _TABLES}
     for doc, ctype in loaded.all():
         present[ctype.name].add(str(doc.data.get("id", "")))

@@ -13,13 +13,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .. import situations as sit
 from ..load import Document
+from ..load.yamlpos import Loc
 from ..problems import Problem
 from ..schema import Matter
-from ..schema.reference import is_object, item_type, strip_optional
 from ..schema.common import TimeUnit
 from ..schema.matter import HandlingType, Necessity
-from .. import situations as sit
+from ..schema.reference import is_object, item_type, strip_optional
 from .parsed import Parsed
 
 
@@ -38,10 +39,10 @@ def _when_paths(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> Iterato
 _WHEN_PATHS = tuple(_when_paths(Matter))
 
 
-def _whens(m: Matter) -> Iterator[tuple[tuple, Mapping]]:
+def _whens(m: Matter) -> Iterator[tuple[Loc, Mapping[str, Any]]]:
     """(location, when) of every `when` and `ask_if` in a matter, in schema order."""
 
-    def walk(value: Any, path: tuple[str, ...], loc: tuple) -> Iterator[tuple[tuple, Mapping]]:
+    def walk(value: Any, path: tuple[str, ...], loc: Loc) -> Iterator[tuple[Loc, Mapping[str, Any]]]:
         if value is None:
             return
         if not path:
@@ -56,7 +57,9 @@ def _whens(m: Matter) -> Iterator[tuple[tuple, Mapping]]:
         yield from walk(m, path, ())
 
 
-def _answer_problems(doc: Document, m: Matter, loc: tuple, answers: Mapping, upto: int | None = None) -> Iterator[Problem]:
+
+
+def _answer_problems(doc: Document, m: Matter, loc: Loc, answers: Mapping[str, Any], upto: int | None = None) -> Iterator[Problem]:
     """Questions and options that `answers` (or a `when`) names must exist (before question `upto`, for ask_if)."""
     questions = {q.id: q for q in m.questions[:upto]}
     for qid, wanted in answers.items():
@@ -98,7 +101,7 @@ def questions_and_whens(p: Parsed) -> Iterator[Problem]:
             yield doc.problem(("questions",), key=True, message=f"问题的回答组合超过 {sit.MAX_COMBINATIONS} 种，无法逐一核对；请减少问题或选项，或把事项拆成几个业务办理项")
 
 
-def _complete(doc: Document, m: Matter, loc: tuple, answers: Mapping, what: str) -> Iterator[Problem]:
+def _complete(doc: Document, m: Matter, loc: Loc, answers: Mapping[str, Any], what: str) -> Iterator[Problem]:
     """A situation or an example is one case: every question it reaches is answered, no other."""
     given = sit.answers_of(answers)
     so_far: dict[str, frozenset[str]] = {}
@@ -138,7 +141,7 @@ def every_case(p: Parsed) -> Iterator[Problem]:
     for doc, m in p.matters.values():
         if not m.questions or sit.count_combinations(m) > sit.MAX_COMBINATIONS or _has_bad_whens(m):
             continue
-        reached: set[tuple] = set()
+        reached: set[Loc] = set()
         reported: set[str] = set()
         for case in sit.cases(m):
             said = f"回答“{sit.describe(m, case.answers)}”时："
@@ -178,19 +181,21 @@ def _case_problems(m: Matter, case: sit.Case) -> Iterator[str]:
                 yield f"是即办件（当场办结），却要经过{procedure.kind}（{procedure.duration}）；请把这些回答的承诺时限写进 time_limits.variants"
 
 
-def _reached(m: Matter, case: sit.Case) -> Iterator[tuple]:
+def _reached(m: Matter, case: sit.Case) -> Iterator[Loc]:
     """Locations (of the items carrying `when`) that this case uses."""
-    groups = (("conditions", m.conditions, case.conditions), ("materials", m.materials, case.materials),
+    groups: tuple[tuple[Any, ...], ...] = (("conditions", m.conditions, case.conditions), ("materials", m.materials, case.materials),
               ("steps", m.steps, case.steps), ("fees", "items", m.fees.items, case.fees), ("faq", m.faq, case.faq),
               ("links", m.links, case.links), ("special_procedures", m.special_procedures, case.procedures))
     for group in groups:
         *path, items, chosen = group
         ids = {id(x) for x in chosen if x.when is not None}  # only items with a `when` can go unreached
         yield from ((*path, i) for i, x in enumerate(items) if id(x) in ids)
-    for path, variants in ((("time_limits", "variants"), m.time_limits.variants), (("result", "variants"), m.result.variants),
-                           (("channels", "window", "jurisdiction", "variants"), m.channels.window.jurisdiction.variants
-                            if m.channels.window and m.channels.window.jurisdiction else [])):
-        yield from ((*path, i) for i, v in enumerate(variants) if sit.matches(v.when, case.answers))
+    varied: tuple[tuple[Loc, list[Any]], ...] = (
+        (("time_limits", "variants"), m.time_limits.variants), (("result", "variants"), m.result.variants),
+        (("channels", "window", "jurisdiction", "variants"), m.channels.window.jurisdiction.variants
+         if m.channels.window and m.channels.window.jurisdiction else []))
+    for where, variants in varied:
+        yield from (where + (i,) for i, v in enumerate(variants) if sit.matches(v.when, case.answers))
 
 
 def _example(doc: Document, m: Matter, i: int) -> Iterator[Problem]:

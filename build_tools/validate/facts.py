@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from ..problems import Problem, Severity
 from ..schema.matter import Where
@@ -96,7 +97,7 @@ def near_duplicates(p: Parsed) -> Iterator[Problem]:
     """Two live matters with the same catalogue code and the same name, or the same popular names, are probably one
     matter written twice (a warning: one 基本编码 has several 业务办理项, and a city catalogue one entry per place,
     each named for it)."""
-    seen: dict[tuple, str] = {}
+    seen: dict[tuple[Any, ...], str] = {}
     for doc, m in sorted(p.matters.values(), key=lambda pair: pair[0].path):
         if m.status.state.value != "在办":
             continue

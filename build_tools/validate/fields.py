@@ -9,7 +9,9 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Mapping, Sequence
 from enum import Enum
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
@@ -59,10 +61,10 @@ def character_problems(doc: Document) -> list[Problem]:
     if doc.text is not None and "\\" not in doc.text:
         return []
     problems = []
-    stack: list[tuple[tuple, object]] = [((), doc.data)]
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), doc.data)]
     while stack:
         loc, container = stack.pop()
-        for key, value in container.items() if isinstance(container, dict) else enumerate(container):  # type: ignore[union-attr]
+        for key, value in container.items() if isinstance(container, dict) else enumerate(container):
             here = (*loc, key)
             if isinstance(key, str) and (bad := find_unsafe(key)):
                 problems.append(doc.problem(here, f"字段名“{_shown(key)}”里有{bad.describe()}", key=True))
@@ -73,13 +75,14 @@ def character_problems(doc: Document) -> list[Problem]:
     return sorted(problems)
 
 
-def _without_union_tags(model: type[BaseModel], errors: list[dict]) -> list[dict]:
+def _without_union_tags(model: type[BaseModel], errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """A value that may be a time limit or 未说明 fails both ways; pydantic names each way in the location
     ("function-after[…, Duration]", "literal['未说明']"). Locations keep only the fields an editor wrote, and the
     literal's error goes when the other way says more about the same place."""
     cleaned = []
     for error in errors:
-        loc, current = [], model
+        loc: list[Any] = []
+        current: Any = model
         for part in error["loc"]:
             fields = getattr(current, "model_fields", None)
             if isinstance(part, int) or fields is None or part in fields:
@@ -95,7 +98,7 @@ def _without_union_tags(model: type[BaseModel], errors: list[dict]) -> list[dict
     return [e for e in cleaned if e["type"] != "literal_error" or e["loc"] not in detailed]
 
 
-def _problem(doc: Document, model: type[BaseModel], error: dict) -> Problem:
+def _problem(doc: Document, model: type[BaseModel], error: dict[str, Any]) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     name = str(loc[-1]) if loc else ""
@@ -112,7 +115,7 @@ def _problem(doc: Document, model: type[BaseModel], error: dict) -> Problem:
     return doc.problem(loc, f"字段“{_dotted(loc)}”：{_describe(error)}")
 
 
-def _describe(error: dict) -> str:
+def _describe(error: dict[str, Any]) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind in _TYPE_NAMES:
         return f"应该是{_TYPE_NAMES[kind]}，现在是“{_shown(error.get('input'))}”"
@@ -144,18 +147,18 @@ def _shown(value: object) -> str:
     return text if len(text) <= 30 else text[:30] + "…"
 
 
-def _dotted(loc: tuple) -> str:
+def _dotted(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc)
 
 
-def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
     """The sub-model that the location points into (lists and dicts stepped through)."""
-    current: object = model
+    current: Any = model
     for part in loc:
         if isinstance(part, int):
             continue
-        current = _unwrap(current.model_fields[part].annotation)  # type: ignore[union-attr]
-    return current  # type: ignore[return-value]
+        current = _unwrap(current.model_fields[part].annotation)
+    return cast(type[BaseModel], current)
 
 
 def _unwrap(annotation: object) -> object:

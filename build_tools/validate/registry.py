@@ -14,6 +14,7 @@ def check_registry(entries: dict[str, Entry], doc: Document | None, known: dict[
     seen: dict[tuple[str, str], str] = {}
     former: dict[tuple[str, str], str] = {}  # (kind, earlier id) -> the code that now redirects its address
     for code, e in entries.items():
+        assert doc is not None  # the entries were read from it
         loc = ("codes", code)
         if e.id not in known[e.kind]:
             problems.append(doc.problem(loc, f"短码 {code} 指向的 {e.kind}“{e.id}”不存在了。已经印出去的二维码不能失效：不要删除文件，事项不再办理时"

@@ -6,20 +6,20 @@ function. Messages say what to write instead.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
+from typing import Any
 
 from ..load import Document
+from ..load.yamlpos import Loc
+from ..problems import Problem
+from ..schema.common import ContactType
+from ..schema.matter import HandlingType, PowerSource, State
+from ..schema.sop import SopKind
 from .cases import CASE_RULES
 from .facts import FACT_RULES
 from .parsed import Parsed
-from ..problems import Problem
-from ..schema import Department, Guide, Hall, Matter, Sop
-from ..schema.common import ContactType
-from ..schema.matter import HandlingType, Necessity, PowerSource, State
-from ..schema.sop import SopKind
 
 #: Catch-all wording that the 2017 State Council check found in 13 % of guides; never accepted.
 CATCH_ALL = re.compile(r"其他(相关)?材料|其他(有关|相关)?(证明|文件)|规定的其他|有关部门要求的|等材料|^其他条件|其他条件。?$|相关材料$")
@@ -28,7 +28,7 @@ CATCH_ALL = re.compile(r"其他(相关)?材料|其他(有关|相关)?(证明|文
 Rule = Callable[[Parsed], Iterator[Problem]]
 
 
-def _ref(doc: Document, loc: tuple, target: str, known: dict | set, label: str, folder: str) -> Iterator[Problem]:
+def _ref(doc: Document, loc: Loc, target: str, known: dict[str, Any] | set[str], label: str, folder: str) -> Iterator[Problem]:
     if target not in known:
         yield doc.problem(loc, f"找不到{label}“{target}”；请写 {folder}/ 下已有文件的文件名（不含 .yaml）")
 
@@ -53,13 +53,13 @@ class _Refs:
     def __init__(self, doc: Document, known: dict[str, set[str]]):
         self.doc, self.known = doc, known
 
-    def dept(self, loc: tuple, target: str) -> Iterator[Problem]:
+    def dept(self, loc: Loc, target: str) -> Iterator[Problem]:
         return _ref(self.doc, loc, target, self.known["department"], "部门", "departments")
 
-    def hall(self, loc: tuple, target: str) -> Iterator[Problem]:
+    def hall(self, loc: Loc, target: str) -> Iterator[Problem]:
         return _ref(self.doc, loc, target, self.known["hall"], "大厅", "halls")
 
-    def matter(self, loc: tuple, target: str) -> Iterator[Problem]:
+    def matter(self, loc: Loc, target: str) -> Iterator[Problem]:
         return _ref(self.doc, loc, target, self.known["matter"], "事项", "matters")
 
 

@@ -1,4 +1,4 @@
-"""入口: a department's spreadsheet (the tables of `tables.py`) -> matter YAML files.
+"""入口: a department's spreadsheet (the tables of `export/tables.py`, which the exports write too) -> matter YAML files.
 
 Each matter is turned into the YAML that would be written, read back with the project's loader and checked
 by the same validator as every file in git (schema, then the cross-file rules against the existing tree), so
@@ -17,18 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..export.tables import EMPTY_LIST, LIST_SEPARATOR, MATTER_ID, MATTERS, NO, SHEETS, YES, Column, Kind, Role, Sheet, get_path
+from ..export.template import EXAMPLE_ID
+from ..export.workbook import Table, read_tables
+from ..load.yamlout import matter_yaml
 from ..load.yamlpos import Document, Loc, load_text
 from ..problems import Problem, Severity
 from ..schema import Matter
+from ..schema.common import UNSTATED, id_problem
+from ..schema.reference import field_rows
 from ..validate import validate_tree
 from ..validate.fields import character_problems, check_document
-from ..validate.rules import RULES, Parsed
-from ..schema.reference import field_rows
-from ..schema.common import UNSTATED, id_problem
-from .tables import EMPTY_LIST, LIST_SEPARATOR, MATTER_ID, MATTERS, NO, SHEETS, YES, Column, Kind, Role, Sheet, get_path
-from .template import EXAMPLE_ID
-from .workbook import Table, read_tables
-from ..load.yamlout import matter_yaml
+from ..validate.parsed import Parsed
+from ..validate.rules import RULES
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DATE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
@@ -242,6 +243,7 @@ class _Reader:
             for row in rows:
                 if row.place is None:
                     continue
+                assert row.place_cell is not None  # a row with a place has its cell
                 if row.place in windows:
                     self.problems.append(row.place_cell.problem(f"大厅“{row.place}”的窗口号已经在前面写过了；同一大厅的窗口号写在一行里"))
                     continue
@@ -265,10 +267,12 @@ class _Reader:
 
     def _numbered(self, sheet: Sheet, draft: Draft, rows: list[_Row]) -> list[_Row]:
         """Steps in the order of their numbers; the numbers name them for the sub-step sheet."""
-        numbered, seen = [], {}
+        numbered: list[_Row] = []
+        seen: dict[Any, int] = {}
         for row in rows:
             if row.place is None:
                 continue
+            assert row.place_cell is not None  # a row with a place has its cell
             if row.place in seen:
                 self.problems.append(row.place_cell.problem(f"步骤序号 {row.place} 重复了（第 {seen[row.place]} 行已经用过）"))
                 continue
@@ -298,6 +302,7 @@ class _Reader:
             if place not in places:
                 known = shown or f"（这个事项还没有{_OUTER_NOUN[outer]}）"
                 label = "编号" if by_id else "序号"
+                assert row.place_cell is not None  # a row with a place has its cell
                 self.problems.append(row.place_cell.problem(f"这个事项没有{noun.format(place)}；可用的{_OUTER_NOUN[outer]}{label}：{known}"))
                 continue
             index = places[place]
