@@ -1,7 +1,7 @@
 """The single definition of every content type.
 
 It feeds three things that therefore cannot disagree: the validator (pydantic), the JSON Schema files that
-editors' editors use (`jsonschema.py`), and the field reference page (`reference.py`).
+editors' editors use and the field reference page (both made by `reference.py`).
 """
 
 from __future__ import annotations
