@@ -136,3 +136,12 @@ def test_the_form_is_answered_from_the_keyboard_and_focus_stays_visible(browser,
     assert "到你居住地所在街道的政务服务中心" in answer_box(page)
     assert "已按你的情况列出" in page.inner_text("#bk-case-status")
     page.close()
+
+
+def test_the_printed_page_has_the_situation_table_and_not_the_form(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + CHANGE + "?s=jianshi")
+    page.emulate_media(media="print")
+    assert page.is_visible(".bk-case-table") and not page.is_visible("#bk-case-form")
+    assert shown_materials(page) == ["m1", "m2", "m6"], "the list printed is the chosen case's"
+    page.close()
