@@ -206,7 +206,7 @@ def _cases(m: Matter) -> list[tuple[str, list[int]]]:
     brought = [x.id for x in m.materials if not x.exempt]
     out = []
     for s in m.situations:
-        needed = {x.id for x in situations.case_of(m, situations.situation_answers(s)).materials}
+        needed = {x.id for x in situations.situation_case(m, s).materials}
         out.append((s.name, [i for i, x in enumerate(brought, start=1) if x in needed]))
     return out
 

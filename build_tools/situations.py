@@ -190,6 +190,11 @@ def cases(matter: Matter) -> list[Case]:
     return [case_of(matter, a) for a in combinations(matter)]
 
 
+def situation_case(matter: Matter, situation: Situation) -> Case:
+    """The case of a named situation, as every output that lists situations shows it."""
+    return case_of(matter, situation_answers(situation))
+
+
 def situation_answers(situation: Situation) -> dict[str, frozenset[str]]:
     return answers_of(situation.answers)
 

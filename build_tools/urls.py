@@ -22,6 +22,11 @@ def url_of(kind: str, id: str) -> str:
     return URLS[kind].format(id=id)
 
 
+def with_situation(page: str, situation: str) -> str:
+    """A matter page's address opened at one named situation (the parameter theme/assets/cases.js reads)."""
+    return f"{page}?s={situation}"
+
+
 def source_of(kind: str, id: str) -> str:
     """The generated page source behind `url_of` (directory URLs: matters/x/ <- matters/x.md)."""
     return URLS[kind].format(id=id).rstrip("/") + ".md"

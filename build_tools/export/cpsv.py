@@ -19,7 +19,7 @@ from ..schema.matter import LegalBasis, Material
 from ..schema.situations import Situation
 from ..settings import Settings
 from ..text import plain
-from ..urls import url_of
+from ..urls import url_of, with_situation
 
 LANGUAGE = "zh-CN"
 _CNY = "http://publications.europa.eu/resource/authority/currency/CNY"
@@ -134,10 +134,9 @@ def _service(catalogue: Catalogue, settings: Settings, dataset: str, m: Matter) 
 
 def _situation(page: str, m: Matter, s: Situation) -> dict:
     """A named situation as a requirement its evidence supports: the materials of the build's own case for it."""
-    answers = situations.situation_answers(s)
-    case = situations.case_of(m, answers)
+    case = situations.situation_case(m, s)
     return {"@id": f"{page}#case-{s.id}", "@type": "Requirement", "identifier": f"situation:{s.id}", "name": s.name,
-            "description": "；".join(filter(None, (situations.describe(m, answers), s.summary))), "page": [f"{page}?s={s.id}"],
+            "description": "；".join(filter(None, (situations.describe(m, case.answers), s.summary))), "page": [with_situation(page, s.id)],
             "hasSupportingEvidence": [f"{page}#{x.id}" for x in case.materials]}
 
 

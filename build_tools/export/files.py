@@ -23,7 +23,7 @@ from .. import situations
 from ..model import Catalogue
 from ..schema import Matter
 from ..settings import Settings
-from ..urls import short_url, url_of
+from ..urls import short_url, url_of, with_situation
 from .cpsv import CONTEXT, cpsv_graph
 from .tables import catalogue_tables
 from .workbook import csv_files, xlsx_bytes
@@ -65,8 +65,8 @@ def matter_record(catalogue: Catalogue, settings: Settings, m: Matter) -> dict:
     record = {**m.model_dump(mode="json", exclude_none=True), "url": settings.site_url + url_of("matter", m.id), "code": code,
               "short_url": short_url(settings, code)}
     if m.situations:  # what each named situation needs, as the build computed it (a reader need not apply `when`)
-        record["situation_cases"] = [{"id": s.id, "url": record["url"] + f"?s={s.id}",
-                                      "materials": [x.id for x in situations.case_of(m, situations.situation_answers(s)).materials]}
+        record["situation_cases"] = [{"id": s.id, "url": with_situation(record["url"], s.id),
+                                      "materials": [x.id for x in situations.situation_case(m, s).materials]}
                                      for s in m.situations]
     return record
 

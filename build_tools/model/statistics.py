@@ -196,7 +196,7 @@ def compute(cat: Catalogue, today: dt.date) -> Statistics:
 
 
 def _situation_row(m: Matter) -> SituationRow:
-    needs = sorted(situations.counts(situations.case_of(m, situations.situation_answers(s)), decided=True).items for s in m.situations)
+    needs = sorted(situations.counts(situations.situation_case(m, s), decided=True).items for s in m.situations)
     return SituationRow(m, url_of("matter", m.id), len(m.situations), sum(1 for _ in situations.combinations(m)), needs[0],
                         statistics.median(needs), needs[-1])
 

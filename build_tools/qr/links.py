@@ -14,7 +14,7 @@ import zxingcpp
 from ..load.registry import Entry
 from ..model import Catalogue
 from ..schema.matter import State
-from ..urls import url_of
+from ..urls import url_of, with_situation
 
 
 class ErrorLevel(StrEnum):
@@ -61,7 +61,7 @@ def situation_links(catalogue: Catalogue) -> list[ShortLink]:
             continue
         base = resolve(catalogue, e)
         for s in catalogue.matters[e.id].situations:
-            target = base.target if base.notice else base.target + f"?s={s.id}"
+            target = base.target if base.notice else with_situation(base.target, s.id)
             out.append(ShortLink(situation_code(e.code, s.id), "situation", f"{e.id}/{s.id}", target, base.notice))
     return out
 

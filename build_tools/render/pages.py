@@ -128,7 +128,7 @@ def matter_page(site: Site, m: Matter) -> Page:
         "answer": answer_box(cat, m),
         "everyone": box_of(m, situations.everything(m), decided=False),
         "view": case_view(m) if m.questions else None,
-        "situation_cases": {s.id: situations.case_of(m, situations.situation_answers(s)) for s in m.situations},
+        "situation_cases": {s.id: situations.situation_case(m, s) for s in m.situations},
         "journeys": [(channel, steps, step_numbers(steps)) for channel, steps in steps_by_channel(m)],
         "links_out": m.links,
         "links_in": cat.links_to(m),

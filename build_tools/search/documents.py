@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .. import situations
 from ..model import Catalogue
 from ..text import plain
-from ..urls import url_of
+from ..urls import url_of, with_situation
 from .analyzer import Rules, fold
 
 #: Field weights: the page title (its heading plus the title metadata of the page), the words a matter is also
@@ -63,21 +63,23 @@ def _matter(cat: Catalogue, m, synonyms: Synonyms) -> Document:
         fields += [(step.title, HEADING), (plain(step.text), BODY)]
     fields += [(f.q, BODY) for f in m.faq]
     fields += [(g.title, BODY) for g in cat.guides_for(m)]
-    filters = [("department", dept.name), *(("hall", h.name) for h in cat.halls_of(m)), *(("audience", a) for a in m.audience)]
-    return Document("/" + url_of("matter", m.id), m.name, plain(m.summary), tuple(fields), tuple(filters), dept.name, m.id)
+    return Document("/" + url_of("matter", m.id), m.name, plain(m.summary), tuple(fields), _filters(cat, m), dept.name, m.id)
+
+
+def _filters(cat: Catalogue, m) -> tuple[tuple[str, str], ...]:
+    """What a matter (and each of its situations) is filtered by: department, hall, audience."""
+    return (("department", cat.department_of(m).name), *(("hall", h.name) for h in cat.halls_of(m)), *(("audience", a) for a in m.audience))
 
 
 def _situation(cat: Catalogue, m, s, synonyms: Synonyms) -> Document:
     """A named case: found by its own name (and the words it is also known by), with the matter's name as context;
     its snippet lists what that case must bring, as the page shows it."""
-    case = situations.case_of(m, situations.situation_answers(s))
+    case = situations.situation_case(m, s)
     bring = "、".join(x.name for x in case.materials if not x.exempt)
     fields = ((s.name, TITLE), *((w, TERMS) for w in synonyms.expansions([s.name])), (m.name, BODY), (plain(s.summary or ""), BODY),
-              (situations.describe(m, situations.situation_answers(s)), BODY))
-    dept = cat.department_of(m)
-    return Document("/" + url_of("matter", m.id) + f"?s={s.id}", f"{m.name}：{s.name}", s.summary or f"要带：{bring}", fields,
-                    (("department", dept.name), *(("hall", h.name) for h in cat.halls_of(m)), *(("audience", a) for a in m.audience)),
-                    dept.name, m.id, s.id)
+              (situations.describe(m, case.answers), BODY))
+    return Document(with_situation("/" + url_of("matter", m.id), s.id), f"{m.name}：{s.name}", s.summary or f"要带：{bring}", fields,
+                    _filters(cat, m), cat.department_of(m).name, m.id, s.id)
 
 
 def _guide(g) -> Document:

@@ -16,7 +16,7 @@ from ...model.audience import is_internal
 from ...schema.matter import Matter
 from ...schema.situations import Situation
 from ...settings import Settings
-from ...urls import short_url, url_of
+from ...urls import short_url, url_of, with_situation
 from ..analyzer import Analyzer, fold_chars
 
 
@@ -144,7 +144,7 @@ def matter_detail(cat: Catalogue, settings: Settings, analyzer: Analyzer, m: Mat
 
 
 def _situation(settings: Settings, analyzer: Analyzer, m: Matter, s: Situation) -> SituationDetail:
-    case = situations.case_of(m, situations.situation_answers(s))
-    words = " ".join([s.name, s.summary or "", situations.describe(m, situations.situation_answers(s)), *analyzer.expansions(s.name)])
-    return SituationDetail(id=s.id, name=s.name, url=settings.site_url + url_of("matter", m.id) + f"?s={s.id}",
+    case = situations.situation_case(m, s)
+    words = " ".join([s.name, s.summary or "", situations.describe(m, case.answers), *analyzer.expansions(s.name)])
+    return SituationDetail(id=s.id, name=s.name, url=with_situation(settings.site_url + url_of("matter", m.id), s.id),
                            materials=[x.id for x in case.materials], match=fold_chars(words))
